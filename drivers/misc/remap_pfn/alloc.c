@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * remap_pfn: the three ways of backing the buffer, behind one ops table.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "remap_pfn.h"
+
+/*
+ * Every allocation may fail quietly: a buffer too big for the machine is a
+ * wrong module parameter, answered with -ENOMEM and one log line, not with
+ * an allocation splat or an OOM kill.
+ */
+#define REMAP_PFN_GFP	(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN | \
+			 __GFP_RETRY_MAYFAIL)
+
+/*
+ * Orders above 0 are only an optimisation: do not reclaim hard for them,
+ * fall back to a smaller order instead (as the dma-buf system heap does).
+ */
+#define REMAP_PFN_GFP_HIGH_ORDER \
+	((GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN | __GFP_COMP) & \
+	 ~__GFP_DIRECT_RECLAIM)
+
+/* kmalloc: one physically contiguous block, one remap_pfn_range() */
+
+static int remap_pfn_kmalloc_alloc(struct remap_pfn_buf *buf)
+{
+	/*
+	 * kmalloc() aligns power-of-two sizes naturally and serves bigger
+	 * ones from the page allocator, so a whole number of pages is
+	 * always page aligned.
+	 */
+	buf->vaddr = kmalloc(buf->size, REMAP_PFN_GFP);
+	if (!buf->vaddr)
+		return -ENOMEM;
+	buf->nr_chunks = 1;
+	return 0;
+}
+
+static void remap_pfn_kmalloc_free(struct remap_pfn_buf *buf)
+{
+	kfree(buf->vaddr);
+}
+
+static int remap_pfn_kmalloc_map(struct remap_pfn_buf *buf,
+				 struct vm_area_struct *vma, unsigned long off)
+{
+	return remap_pfn_range(vma, vma->vm_start,
+			       page_to_pfn(virt_to_page(buf->vaddr + off)),
+			       vma->vm_end - vma->vm_start, vma->vm_page_prot);
+}
+
+static void *remap_pfn_linear_page_vaddr(struct remap_pfn_buf *buf,
+					 unsigned long pgoff)
+{
+	return buf->vaddr + (pgoff << PAGE_SHIFT);
+}
+
+static const struct remap_pfn_alloc_ops remap_pfn_kmalloc_ops = {
+	.name = "kmalloc",
+	.max_size = KMALLOC_MAX_SIZE,
+	.alloc = remap_pfn_kmalloc_alloc,
+	.free = remap_pfn_kmalloc_free,
+	.map = remap_pfn_kmalloc_map,
+	.page_vaddr = remap_pfn_linear_page_vaddr,
+};
+
+/* vmalloc: scattered pages, contiguous only in the kernel's address space */
+
+static int remap_pfn_vmalloc_alloc(struct remap_pfn_buf *buf)
+{
+	/*
+	 * vmalloc_user() zeroes the pages and marks the area VM_USERMAP,
+	 * which remap_vmalloc_range() insists on. It takes no gfp flags;
+	 * remap_pfn_init() has already refused sizes beyond available
+	 * memory, so a failure here is a genuine shortage.
+	 */
+	buf->vaddr = vmalloc_user(buf->size);
+	if (!buf->vaddr)
+		return -ENOMEM;
+	buf->nr_chunks = buf->size >> PAGE_SHIFT;
+	return 0;
+}
+
+static void remap_pfn_vmalloc_free(struct remap_pfn_buf *buf)
+{
+	vfree(buf->vaddr);
+}
+
+static int remap_pfn_vmalloc_map(struct remap_pfn_buf *buf,
+				 struct vm_area_struct *vma, unsigned long off)
+{
+	return remap_vmalloc_range(vma, buf->vaddr, off >> PAGE_SHIFT);
+}
+
+static const struct remap_pfn_alloc_ops remap_pfn_vmalloc_ops = {
+	.name = "vmalloc",
+	.alloc = remap_pfn_vmalloc_alloc,
+	.free = remap_pfn_vmalloc_free,
+	.map = remap_pfn_vmalloc_map,
+	.page_vaddr = remap_pfn_linear_page_vaddr,
+};
+
+/* alloc_pages: physically contiguous chunks, largest order first */
+
+/* Free the chunks that start in the first @nr_pages entries of @buf->pages */
+static void remap_pfn_pages_free_range(struct remap_pfn_buf *buf,
+				       unsigned long nr_pages)
+{
+	unsigned long i = 0;
+
+	while (i < nr_pages) {
+		struct page *head = buf->pages[i];
+
+		i += compound_nr(head);
+		__free_pages(head, compound_order(head));
+	}
+}
+
+static int remap_pfn_pages_alloc(struct remap_pfn_buf *buf)
+{
+	unsigned long nr_pages = buf->size >> PAGE_SHIFT;
+	unsigned int order = MAX_ORDER - 1;
+	unsigned long done = 0;
+
+	buf->pages = kvmalloc_array(nr_pages, sizeof(*buf->pages),
+				    GFP_KERNEL | __GFP_NOWARN);
+	if (!buf->pages)
+		return -ENOMEM;
+
+	buf->nr_chunks = 0;
+	while (done < nr_pages) {
+		struct page *page;
+		unsigned long j;
+
+		/* never more than is left; an order that failed once is skipped */
+		order = min_t(unsigned int, order, ilog2(nr_pages - done));
+		for (;;) {
+			page = alloc_pages(order ? REMAP_PFN_GFP_HIGH_ORDER :
+					   REMAP_PFN_GFP, order);
+			if (page || !order)
+				break;
+			order--;
+		}
+		if (!page)
+			goto err_free_chunks;
+
+		for (j = 0; j < (1UL << order); j++)
+			buf->pages[done + j] = nth_page(page, j);
+		done += 1UL << order;
+		buf->nr_chunks++;
+	}
+	return 0;
+
+err_free_chunks:
+	remap_pfn_pages_free_range(buf, done);
+	kvfree(buf->pages);
+	return -ENOMEM;
+}
+
+static void remap_pfn_pages_free(struct remap_pfn_buf *buf)
+{
+	remap_pfn_pages_free_range(buf, buf->size >> PAGE_SHIFT);
+	kvfree(buf->pages);
+}
+
+static int remap_pfn_pages_map(struct remap_pfn_buf *buf,
+			       struct vm_area_struct *vma, unsigned long off)
+{
+	unsigned long i = off >> PAGE_SHIFT;
+	unsigned long end = i + vma_pages(vma);
+	unsigned long addr = vma->vm_start;
+
+	/* one remap_pfn_range() per chunk, or per part of one at the edges */
+	while (i < end) {
+		struct page *page = buf->pages[i];
+		unsigned long pfn = page_to_pfn(page);
+		struct page *head = compound_head(page);
+		unsigned long n;
+		int ret;
+
+		n = compound_nr(head) - (pfn - page_to_pfn(head));
+		n = min(n, end - i);
+		ret = remap_pfn_range(vma, addr, pfn, n << PAGE_SHIFT,
+				      vma->vm_page_prot);
+		if (ret)
+			return ret;
+		addr += n << PAGE_SHIFT;
+		i += n;
+	}
+	return 0;
+}
+
+static void *remap_pfn_pages_page_vaddr(struct remap_pfn_buf *buf,
+					unsigned long pgoff)
+{
+	/* GFP_KERNEL pages are never highmem, so always in the linear map */
+	return page_address(buf->pages[pgoff]);
+}
+
+static const struct remap_pfn_alloc_ops remap_pfn_pages_ops = {
+	.name = "alloc_pages",
+	.alloc = remap_pfn_pages_alloc,
+	.free = remap_pfn_pages_free,
+	.map = remap_pfn_pages_map,
+	.page_vaddr = remap_pfn_pages_page_vaddr,
+};
+
+const struct remap_pfn_alloc_ops *const remap_pfn_allocators[] = {
+	[REMAP_PFN_ALLOC_KMALLOC] = &remap_pfn_kmalloc_ops,
+	[REMAP_PFN_ALLOC_VMALLOC] = &remap_pfn_vmalloc_ops,
+	[REMAP_PFN_ALLOC_PAGES] = &remap_pfn_pages_ops,
+};
+
+const unsigned int remap_pfn_nr_allocators = ARRAY_SIZE(remap_pfn_allocators);

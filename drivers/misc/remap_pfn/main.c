@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * remap_pfn: one kernel buffer, shared by every process that maps
+ * /dev/remap_pfn, with no copies.
+ *
+ * A process sees the buffer like this (error handling left out):
+ *
+ *	fd = open("/dev/remap_pfn", O_RDWR);
+ *	ioctl(fd, REMAP_PFN_IOC_INFO, &info);
+ *	half = info.size / 2;
+ *	p = mmap(NULL, half, PROT_READ | PROT_WRITE, MAP_SHARED, fd, half);
+ *	strcpy(p, "seen by every process that maps the second half");
+ *	pread(fd, line, sizeof(line), half);	// the same bytes
+ *
+ * The buffer is allocated once, at module load, by the allocator named in
+ * the allocator= parameter, and lives until the module is unloaded, which
+ * the open files and mappings prevent.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/overflow.h>
+#include <linux/proc_fs.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "remap_pfn.h"
+
+/*
+ * Module parameters. Their ->set() only parses: it reports a bad value in
+ * one log line and makes remap_pfn_init() fail with -EINVAL. Returning an
+ * error from ->set() would add a second, generic line from the module
+ * loader.
+ */
+static unsigned int remap_pfn_allocator = REMAP_PFN_ALLOC_VMALLOC;
+static size_t remap_pfn_size = SZ_128K;
+static bool remap_pfn_bad_param;
+
+static int remap_pfn_allocator_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	unsigned int i;
+
+	for (i = 0; i < remap_pfn_nr_allocators; i++) {
+		if (sysfs_streq(val, remap_pfn_allocators[i]->name)) {
+			*(unsigned int *)kp->arg = i;
+			return 0;
+		}
+	}
+	pr_err("allocator=%s is unknown; valid names: kmalloc, vmalloc, alloc_pages\n",
+	       val);
+	remap_pfn_bad_param = true;
+	return 0;
+}
+
+static int remap_pfn_allocator_get(char *buffer, const struct kernel_param *kp)
+{
+	unsigned int i = *(unsigned int *)kp->arg;
+
+	return sysfs_emit(buffer, "%s\n", remap_pfn_allocators[i]->name);
+}
+
+static const struct kernel_param_ops remap_pfn_allocator_ops = {
+	.set = remap_pfn_allocator_set,
+	.get = remap_pfn_allocator_get,
+};
+
+static int remap_pfn_size_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long long bytes;
+	size_t rounded;
+	char *end;
+
+	bytes = memparse(val, &end);
+	if (end == val || (*end && *end != '\n')) {
+		pr_err("size=%s is not a number of bytes (K, M, G suffixes allowed)\n",
+		       val);
+		goto bad;
+	}
+	if (!bytes) {
+		pr_err("size=0: the buffer needs at least one byte\n");
+		goto bad;
+	}
+	if (bytes > SIZE_MAX ||
+	    check_add_overflow((size_t)bytes, (size_t)PAGE_SIZE - 1, &rounded)) {
+		pr_err("size=%s is too large\n", val);
+		goto bad;
+	}
+	*(size_t *)kp->arg = rounded & PAGE_MASK;
+	return 0;
+
+bad:
+	remap_pfn_bad_param = true;
+	return 0;
+}
+
+static int remap_pfn_size_get(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%zu\n", *(size_t *)kp->arg);
+}
+
+static const struct kernel_param_ops remap_pfn_size_ops = {
+	.set = remap_pfn_size_set,
+	.get = remap_pfn_size_get,
+};
+
+module_param_cb(allocator, &remap_pfn_allocator_ops, &remap_pfn_allocator,
+		0444);
+MODULE_PARM_DESC(allocator,
+		 "How the buffer is allocated: kmalloc, vmalloc or alloc_pages (default: vmalloc)");
+module_param_cb(size, &remap_pfn_size_ops, &remap_pfn_size, 0444);
+MODULE_PARM_DESC(size,
+		 "Buffer size in bytes, K/M/G suffixes allowed, rounded up to whole pages (default: 128K)");
+
+static struct remap_pfn_device remap_pfn_dev;
+
+/*
+ * Copy @count bytes between user memory and the buffer at @pos, one page
+ * at a time: pages of the buffer need not be contiguous in the kernel.
+ * Returns how many bytes were copied before a fault stopped it.
+ */
+static size_t remap_pfn_copy(struct remap_pfn_buf *buf, void __user *ubuf,
+			     size_t pos, size_t count, bool to_user)
+{
+	size_t done = 0;
+
+	while (done < count) {
+		size_t in_page = offset_in_page(pos + done);
+		size_t n = min(count - done, PAGE_SIZE - in_page);
+		void *kaddr = buf->ops->page_vaddr(buf, (pos + done) >> PAGE_SHIFT);
+		size_t left;
+
+		kaddr += in_page;
+		if (to_user)
+			left = copy_to_user(ubuf + done, kaddr, n);
+		else
+			left = copy_from_user(kaddr, ubuf + done, n);
+		done += n - left;
+		if (left)
+			break;
+		cond_resched();
+	}
+	return done;
+}
+
+static ssize_t remap_pfn_read(struct file *file, char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	struct remap_pfn_buf *buf = &remap_pfn_from_file(file)->buf;
+	loff_t pos = *ppos;
+	size_t done;
+
+	if (pos < 0)
+		return -EINVAL;
+	if (pos >= buf->size || !count)
+		return 0;
+
+	count = min_t(size_t, count, buf->size - pos);
+	done = remap_pfn_copy(buf, ubuf, pos, count, true);
+	if (!done)
+		return -EFAULT;
+	*ppos = pos + done;
+	return done;
+}
+
+static ssize_t remap_pfn_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct remap_pfn_buf *buf = &remap_pfn_from_file(file)->buf;
+	loff_t pos = *ppos;
+	size_t done;
+
+	if (pos < 0)
+		return -EINVAL;
+	if (!count)
+		return 0;
+	/* the buffer never grows */
+	if (pos >= buf->size)
+		return -ENOSPC;
+
+	count = min_t(size_t, count, buf->size - pos);
+	done = remap_pfn_copy(buf, (void __user *)ubuf, pos, count, false);
+	if (!done)
+		return -EFAULT;
+	*ppos = pos + done;
+	return done;
+}
+
+static loff_t remap_pfn_llseek(struct file *file, loff_t offset, int whence)
+{
+	struct remap_pfn_buf *buf = &remap_pfn_from_file(file)->buf;
+
+	return fixed_size_llseek(file, offset, whence, buf->size);
+}
+
+static long remap_pfn_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct remap_pfn_device *rdev = remap_pfn_from_file(file);
+	struct remap_pfn_info info;
+
+	switch (cmd) {
+	case REMAP_PFN_IOC_INFO:
+		remap_pfn_mmap_stats(rdev, &info, NULL);
+		if (copy_to_user((void __user *)arg, &info, sizeof(info)))
+			return -EFAULT;
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations remap_pfn_fops = {
+	.owner = THIS_MODULE,
+	.read = remap_pfn_read,
+	.write = remap_pfn_write,
+	.llseek = remap_pfn_llseek,
+	.mmap = remap_pfn_mmap,
+	.unlocked_ioctl = remap_pfn_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static int remap_pfn_proc_show(struct seq_file *m, void *v)
+{
+	struct remap_pfn_device *rdev = m->private;
+	struct remap_pfn_info info;
+	unsigned long nr_processes;
+	u64 vm_bytes, dev_bytes;
+	int ret;
+
+	remap_pfn_mmap_stats(rdev, &info, &nr_processes);
+	ret = remap_pfn_caller_bytes(&vm_bytes, &dev_bytes);
+	if (ret)
+		return ret;
+
+	seq_printf(m, "allocator: %s\n", rdev->buf.ops->name);
+	seq_printf(m, "size: %llu\n", info.size);
+	seq_printf(m, "chunks: %llu\n", info.chunks);
+	seq_printf(m, "mappings: %llu\n", info.mappings);
+	seq_printf(m, "mapped_bytes: %llu\n", info.mapped_bytes);
+	seq_printf(m, "processes: %lu\n", nr_processes);
+	seq_printf(m, "caller_vm_bytes: %llu\n", vm_bytes);
+	seq_printf(m, "caller_mapped_bytes: %llu\n", dev_bytes);
+	return 0;
+}
+
+/* Refuse what cannot work before allocating anything */
+static int remap_pfn_check_size(const struct remap_pfn_alloc_ops *ops,
+				size_t size)
+{
+	if (ops->max_size && size > ops->max_size) {
+		pr_err("size=%zu exceeds the %zu bytes %s can allocate; use allocator=vmalloc or allocator=alloc_pages\n",
+		       size, ops->max_size, ops->name);
+		return -EINVAL;
+	}
+	/*
+	 * vmalloc_user() takes no gfp flags, so it would warn and could
+	 * call the OOM killer on its way to failing: do not try.
+	 */
+	if (size >> PAGE_SHIFT > si_mem_available()) {
+		pr_err("size=%zu exceeds the %lu bytes of memory available\n",
+		       size, si_mem_available() << PAGE_SHIFT);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void remap_pfn_info_init(struct remap_pfn_device *rdev)
+{
+	struct remap_pfn_info *info = page_address(rdev->info_page);
+
+	info->allocator = remap_pfn_allocator;
+	info->page_size = PAGE_SIZE;
+	info->size = rdev->buf.size;
+	info->chunks = rdev->buf.nr_chunks;
+}
+
+static int __init remap_pfn_init(void)
+{
+	struct remap_pfn_device *rdev = &remap_pfn_dev;
+	struct remap_pfn_buf *buf = &rdev->buf;
+	int ret;
+
+	if (remap_pfn_bad_param)
+		return -EINVAL;
+
+	buf->ops = remap_pfn_allocators[remap_pfn_allocator];
+	buf->size = remap_pfn_size;
+	ret = remap_pfn_check_size(buf->ops, buf->size);
+	if (ret)
+		return ret;
+
+	spin_lock_init(&rdev->lock);
+	hash_init(rdev->mms);
+
+	ret = buf->ops->alloc(buf);
+	if (ret) {
+		pr_err("cannot allocate %zu bytes with %s\n", buf->size,
+		       buf->ops->name);
+		return ret;
+	}
+
+	rdev->info_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!rdev->info_page) {
+		ret = -ENOMEM;
+		goto err_free_buf;
+	}
+	remap_pfn_info_init(rdev);
+
+	if (!proc_create_single_data("driver/remap_pfn", 0444, NULL,
+				     remap_pfn_proc_show, rdev)) {
+		ret = -ENOMEM;
+		goto err_free_info_page;
+	}
+
+	/* last: user space may open the device as soon as it exists */
+	rdev->misc.minor = MISC_DYNAMIC_MINOR;
+	rdev->misc.name = "remap_pfn";
+	rdev->misc.fops = &remap_pfn_fops;
+	rdev->misc.mode = 0600;
+	ret = misc_register(&rdev->misc);
+	if (ret)
+		goto err_remove_proc;
+
+	dev_info(rdev->misc.this_device, "%zu bytes from %s in %lu chunks\n",
+		 buf->size, buf->ops->name, buf->nr_chunks);
+	return 0;
+
+err_remove_proc:
+	remove_proc_entry("driver/remap_pfn", NULL);
+err_free_info_page:
+	__free_page(rdev->info_page);
+err_free_buf:
+	buf->ops->free(buf);
+	return ret;
+}
+module_init(remap_pfn_init);
+
+static void __exit remap_pfn_exit(void)
+{
+	struct remap_pfn_device *rdev = &remap_pfn_dev;
+
+	misc_deregister(&rdev->misc);
+	remove_proc_entry("driver/remap_pfn", NULL);
+	__free_page(rdev->info_page);
+	rdev->buf.ops->free(&rdev->buf);
+}
+module_exit(remap_pfn_exit);
+
+MODULE_DESCRIPTION("One kernel buffer shared by all processes that mmap /dev/remap_pfn");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * remap_pfn: mmap() dispatch by offset, and exact accounting of every VMA
+ * that maps the device.
+ *
+ * Accounting follows VMAs rather than mmap() calls, because the mm splits,
+ * copies and moves them behind the driver's back:
+ *
+ * - mmap() of a region creates one VMA (remap_pfn_mmap());
+ * - fork(), mremap() moves and splits (partial munmap() or mprotect())
+ *   create one through vm_ops->open();
+ * - every VMA ends in vm_ops->close(), with its length at that moment.
+ *
+ * A split is the one case where a new VMA brings no new bytes: the VMA it
+ * was cut from shrinks afterwards without telling the driver. It is
+ * recognised in ->open() because the original still covers the new range.
+ * VMAs with a ->close() are never merged by the mm, so no other size
+ * change goes unseen.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "remap_pfn.h"
+
+/**
+ * struct remap_pfn_mm - one address space that maps the device
+ * @node: entry in remap_pfn_device.mms
+ * @mm: the address space; a key only, never dereferenced
+ * @nr_vmas: VMAs of the device in @mm
+ */
+struct remap_pfn_mm {
+	struct hlist_node node;
+	struct mm_struct *mm;
+	unsigned long nr_vmas;
+};
+
+static struct remap_pfn_mm *remap_pfn_mm_find(struct remap_pfn_device *rdev,
+					      struct mm_struct *mm)
+{
+	struct remap_pfn_mm *rmm;
+
+	lockdep_assert_held(&rdev->lock);
+	hash_for_each_possible(rdev->mms, rmm, node, (unsigned long)mm)
+		if (rmm->mm == mm)
+			return rmm;
+	return NULL;
+}
+
+/* Copy the live counters into the info page that user space maps */
+static void remap_pfn_info_page_update(struct remap_pfn_device *rdev)
+{
+	struct remap_pfn_info *info = page_address(rdev->info_page);
+
+	lockdep_assert_held(&rdev->lock);
+	WRITE_ONCE(info->mappings, rdev->nr_mappings);
+	WRITE_ONCE(info->mapped_bytes, rdev->mapped_bytes);
+}
+
+static bool remap_pfn_mm_known(struct remap_pfn_device *rdev,
+			       struct mm_struct *mm)
+{
+	bool known;
+
+	spin_lock(&rdev->lock);
+	known = remap_pfn_mm_find(rdev, mm);
+	spin_unlock(&rdev->lock);
+	return known;
+}
+
+/*
+ * Count a new VMA of @bytes bytes in @vma->vm_mm. @spare becomes the
+ * address space's entry if it has none yet; it may only be NULL when
+ * remap_pfn_mm_known() said there is one. The caller holds the mmap_lock
+ * for writing, so no entry for this mm can come or go meanwhile.
+ */
+static void remap_pfn_track(struct remap_pfn_device *rdev,
+			    struct vm_area_struct *vma, unsigned long bytes,
+			    struct remap_pfn_mm *spare)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct remap_pfn_mm *rmm;
+
+	mmap_assert_write_locked(mm);
+
+	spin_lock(&rdev->lock);
+	rmm = remap_pfn_mm_find(rdev, mm);
+	if (!rmm) {
+		rmm = spare;
+		spare = NULL;
+		rmm->mm = mm;
+		hash_add(rdev->mms, &rmm->node, (unsigned long)mm);
+		rdev->nr_processes++;
+	}
+	rmm->nr_vmas++;
+	rdev->nr_mappings++;
+	rdev->mapped_bytes += bytes;
+	remap_pfn_info_page_update(rdev);
+	spin_unlock(&rdev->lock);
+
+	kfree(spare);
+}
+
+/*
+ * Is @vma being split off another VMA of the device? __split_vma() calls
+ * ->open() on the new part while the original still spans it. A VMA
+ * copied by fork() is alone in its new mm at that range (or already
+ * inserted as itself), and mremap() copies into an empty range.
+ */
+static bool remap_pfn_vma_is_split(struct vm_area_struct *vma)
+{
+	struct vm_area_struct *other;
+
+	other = find_vma_intersection(vma->vm_mm, vma->vm_start, vma->vm_end);
+	return other && other != vma && other->vm_ops == vma->vm_ops;
+}
+
+static void remap_pfn_vm_open(struct vm_area_struct *vma)
+{
+	struct remap_pfn_device *rdev = vma->vm_private_data;
+	unsigned long bytes = vma->vm_end - vma->vm_start;
+	struct remap_pfn_mm *spare = NULL;
+
+	if (remap_pfn_vma_is_split(vma))
+		bytes = 0;
+
+	/*
+	 * ->open() cannot fail, and only the first VMA of a new address
+	 * space (a fork() child) needs memory: a few bytes, so wait for
+	 * them rather than lose count.
+	 */
+	if (!remap_pfn_mm_known(rdev, vma->vm_mm))
+		spare = kzalloc(sizeof(*spare), GFP_KERNEL | __GFP_NOFAIL);
+
+	remap_pfn_track(rdev, vma, bytes, spare);
+}
+
+static void remap_pfn_vm_close(struct vm_area_struct *vma)
+{
+	struct remap_pfn_device *rdev = vma->vm_private_data;
+	struct remap_pfn_mm *rmm, *gone = NULL;
+
+	spin_lock(&rdev->lock);
+	rmm = remap_pfn_mm_find(rdev, vma->vm_mm);
+	if (!WARN_ON_ONCE(!rmm) && !--rmm->nr_vmas) {
+		hash_del(&rmm->node);
+		rdev->nr_processes--;
+		gone = rmm;
+	}
+	rdev->nr_mappings--;
+	/* an aborted split hands back a VMA with vm_start == vm_end */
+	rdev->mapped_bytes -= vma->vm_end - vma->vm_start;
+	remap_pfn_info_page_update(rdev);
+	spin_unlock(&rdev->lock);
+
+	kfree(gone);
+}
+
+static const struct vm_operations_struct remap_pfn_vm_ops = {
+	.open = remap_pfn_vm_open,
+	.close = remap_pfn_vm_close,
+};
+
+static int remap_pfn_mmap_data(struct remap_pfn_device *rdev,
+			       struct vm_area_struct *vma, unsigned long off)
+{
+	return rdev->buf.ops->map(&rdev->buf, vma, off);
+}
+
+static int remap_pfn_mmap_info(struct remap_pfn_device *rdev,
+			       struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_WRITE)
+		return -EPERM;
+	/* only the kernel writes the info page; mprotect() cannot change that */
+	remap_pfn_vm_flags_clear(vma, VM_MAYWRITE);
+
+	return remap_pfn_range(vma, vma->vm_start,
+			       page_to_pfn(rdev->info_page), PAGE_SIZE,
+			       vma->vm_page_prot);
+}
+
+/**
+ * remap_pfn_mmap() - map one region of the device
+ * @file: an open /dev/remap_pfn
+ * @vma: the new mapping; its offset selects the region
+ *
+ * Return: 0, -EINVAL for a private mapping or a range that is not inside
+ * one region, -EPERM for an executable mapping or a writable mapping of
+ * the info region, or -ENOMEM.
+ */
+int remap_pfn_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct remap_pfn_device *rdev = remap_pfn_from_file(file);
+	unsigned long len = vma->vm_end - vma->vm_start;
+	struct remap_pfn_mm *spare;
+	u64 off, end;
+	int ret;
+
+	/* VM_SHARED is dropped for read-only fds; VM_MAYSHARE is MAP_SHARED */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	if (check_shl_overflow((u64)vma->vm_pgoff, PAGE_SHIFT, &off) ||
+	    check_add_overflow(off, (u64)len, &end))
+		return -EINVAL;
+
+	/* a new address space's entry, allocated while we may still fail */
+	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+	if (!spare)
+		return -ENOMEM;
+
+	/* a shared data buffer is never code */
+	remap_pfn_vm_flags_clear(vma, VM_MAYEXEC);
+	/* mremap() may not grow a mapping past the range checked here */
+	remap_pfn_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &remap_pfn_vm_ops;
+	vma->vm_private_data = rdev;
+
+	if (end <= rdev->buf.size)
+		ret = remap_pfn_mmap_data(rdev, vma, off);
+	else if (off == REMAP_PFN_OFF_INFO && len == PAGE_SIZE)
+		ret = remap_pfn_mmap_info(rdev, vma);
+	else
+		ret = -EINVAL;
+	if (ret) {
+		kfree(spare);
+		return ret;
+	}
+
+	remap_pfn_track(rdev, vma, len, spare);
+	return 0;
+}
+
+/**
+ * remap_pfn_mmap_stats() - read the live accounting
+ * @rdev: the device
+ * @info: filled with the info page's contents
+ * @nr_processes: if not NULL, set to the number of address spaces that map
+ *	the device
+ */
+void remap_pfn_mmap_stats(struct remap_pfn_device *rdev,
+			  struct remap_pfn_info *info,
+			  unsigned long *nr_processes)
+{
+	spin_lock(&rdev->lock);
+	memcpy(info, page_address(rdev->info_page), sizeof(*info));
+	if (nr_processes)
+		*nr_processes = rdev->nr_processes;
+	spin_unlock(&rdev->lock);
+}
+
+static void remap_pfn_sum_vmas(struct mm_struct *mm, u64 *vm_bytes,
+			       u64 *dev_bytes)
+{
+	VMA_ITERATOR(vmi, mm, 0);
+	struct vm_area_struct *vma;
+
+	mmap_assert_locked(mm);
+	for_each_vma(vmi, vma) {
+		unsigned long len = vma->vm_end - vma->vm_start;
+
+		*vm_bytes += len;
+		if (vma->vm_ops == &remap_pfn_vm_ops)
+			*dev_bytes += len;
+	}
+}
+
+/**
+ * remap_pfn_caller_bytes() - measure the calling process's address space
+ * @vm_bytes: set to the total length of its VMAs
+ * @dev_bytes: set to the part of @vm_bytes that maps the device
+ *
+ * Return: 0, or -EINTR if a fatal signal interrupted the wait for the
+ * mmap_lock.
+ */
+int remap_pfn_caller_bytes(u64 *vm_bytes, u64 *dev_bytes)
+{
+	struct mm_struct *mm = current->mm;
+
+	*vm_bytes = 0;
+	*dev_bytes = 0;
+	if (!mm)
+		return 0;
+
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	remap_pfn_sum_vmas(mm, vm_bytes, dev_bytes);
+	mmap_read_unlock(mm);
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * remap_pfn: one kernel buffer shared by every process that maps
+ * /dev/remap_pfn.
+ *
+ * The device file is divided into regions by mmap() offset:
+ *
+ *   [0, size)                        the data buffer, read/write, MAP_SHARED
+ *   REMAP_PFN_OFF_INFO, one page     struct remap_pfn_info, read-only
+ *
+ * read(), write(), pread(), pwrite() and lseek() work on the data region
+ * only, so a file position is a byte offset into the buffer.
+ */
+#ifndef _UAPI_LINUX_REMAP_PFN_H
+#define _UAPI_LINUX_REMAP_PFN_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* mmap() offsets of the regions, in bytes */
+#define REMAP_PFN_OFF_DATA	0ULL
+#define REMAP_PFN_OFF_INFO	(1ULL << 40)
+
+/**
+ * enum remap_pfn_allocator - how the kernel allocated the buffer
+ * @REMAP_PFN_ALLOC_KMALLOC: one physically contiguous kmalloc() block
+ * @REMAP_PFN_ALLOC_VMALLOC: vmalloc_user() pages, contiguous only in the
+ *	kernel's virtual address space
+ * @REMAP_PFN_ALLOC_PAGES: physically contiguous chunks from alloc_pages(),
+ *	largest order first
+ */
+enum remap_pfn_allocator {
+	REMAP_PFN_ALLOC_KMALLOC = 0,
+	REMAP_PFN_ALLOC_VMALLOC = 1,
+	REMAP_PFN_ALLOC_PAGES = 2,
+};
+
+/**
+ * struct remap_pfn_info - description of the buffer and its live mappings
+ * @allocator: an enum remap_pfn_allocator value
+ * @page_size: the kernel's page size in bytes; offsets and lengths passed
+ *	to mmap() are multiples of it
+ * @size: length of the data region in bytes (the size= module parameter
+ *	rounded up to whole pages)
+ * @chunks: number of physically contiguous pieces backing the buffer
+ * @mappings: number of live VMAs of the device, in every process, data and
+ *	info regions alike
+ * @mapped_bytes: total length in bytes of those VMAs
+ * @reserved: always zero; room for later fields
+ *
+ * Returned by %REMAP_PFN_IOC_INFO and also found, kept up to date, at the
+ * start of the page mapped at %REMAP_PFN_OFF_INFO.
+ */
+struct remap_pfn_info {
+	__u32 allocator;
+	__u32 page_size;
+	__u64 size;
+	__u64 chunks;
+	__u64 mappings;
+	__u64 mapped_bytes;
+	__u64 reserved[3];
+};
+
+#define REMAP_PFN_IOC_MAGIC	0xB8
+
+/* Fill a struct remap_pfn_info; never fails on a valid pointer */
+#define REMAP_PFN_IOC_INFO	_IOR(REMAP_PFN_IOC_MAGIC, 0x00, struct remap_pfn_info)
+
+#endif /* _UAPI_LINUX_REMAP_PFN_H */
