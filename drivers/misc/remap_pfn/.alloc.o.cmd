@@ -1090,8 +1090,9 @@ deps_/work/main/drivers/misc/remap_pfn/alloc.o := \
   /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/orc_types.h \
   /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/device.h \
   /usr/src/linux-headers-6.1.0-56-common/include/linux/pm_wakeup.h \
-  include/generated/uapi/linux/version.h \
   /work/main/include/uapi/linux/remap_pfn.h \
+  /work/main/drivers/misc/remap_pfn/compat.h \
+  include/generated/uapi/linux/version.h \
 
 /work/main/drivers/misc/remap_pfn/alloc.o: $(deps_/work/main/drivers/misc/remap_pfn/alloc.o)
 

@@ -1091,8 +1091,9 @@ deps_/work/main/drivers/misc/remap_pfn/main.o := \
   /usr/src/linux-headers-6.1.0-56-common/include/linux/ctype.h \
   /work/main/drivers/misc/remap_pfn/remap_pfn.h \
   /usr/src/linux-headers-6.1.0-56-common/include/linux/hashtable.h \
-  include/generated/uapi/linux/version.h \
   /work/main/include/uapi/linux/remap_pfn.h \
+  /work/main/drivers/misc/remap_pfn/compat.h \
+  include/generated/uapi/linux/version.h \
 
 /work/main/drivers/misc/remap_pfn/main.o: $(deps_/work/main/drivers/misc/remap_pfn/main.o)
 

@@ -10,8 +10,9 @@
 #include <linux/mm.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
-#include <linux/version.h>
 #include <uapi/linux/remap_pfn.h>
+
+#include "compat.h"
 
 struct remap_pfn_buf;
 
@@ -81,7 +82,7 @@ struct remap_pfn_device {
 	struct miscdevice misc;
 	struct remap_pfn_buf buf;
 	struct page *info_page;
-	spinlock_t lock;
+	spinlock_t lock;	/* guards the accounting that follows */
 	unsigned long nr_mappings;
 	unsigned long mapped_bytes;
 	unsigned long nr_processes;
@@ -98,35 +99,5 @@ static inline struct remap_pfn_device *remap_pfn_from_file(struct file *file)
 {
 	return container_of(file->private_data, struct remap_pfn_device, misc);
 }
-
-/*
- * Kernel API differences, all in one place. vm_flags became read-only
- * behind vm_flags_set()/vm_flags_clear() in 6.3.
- */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-static inline void remap_pfn_vm_flags_set(struct vm_area_struct *vma,
-					  vm_flags_t flags)
-{
-	vm_flags_set(vma, flags);
-}
-
-static inline void remap_pfn_vm_flags_clear(struct vm_area_struct *vma,
-					    vm_flags_t flags)
-{
-	vm_flags_clear(vma, flags);
-}
-#else
-static inline void remap_pfn_vm_flags_set(struct vm_area_struct *vma,
-					  vm_flags_t flags)
-{
-	vma->vm_flags |= flags;
-}
-
-static inline void remap_pfn_vm_flags_clear(struct vm_area_struct *vma,
-					    vm_flags_t flags)
-{
-	vma->vm_flags &= ~flags;
-}
-#endif
 
 #endif /* _REMAP_PFN_H */

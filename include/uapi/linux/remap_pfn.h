@@ -3,13 +3,24 @@
  * remap_pfn: one kernel buffer shared by every process that maps
  * /dev/remap_pfn.
  *
- * The device file is divided into regions by mmap() offset:
+ * mmap() offsets select a region; a mapping must lie inside one:
  *
- *   [0, size)                        the data buffer, read/write, MAP_SHARED
+ *   [0, size)                        the data buffer, read/write
  *   REMAP_PFN_OFF_INFO, one page     struct remap_pfn_info, read-only
  *
- * read(), write(), pread(), pwrite() and lseek() work on the data region
- * only, so a file position is a byte offset into the buffer.
+ * mmap() fails with EINVAL for MAP_PRIVATE, for an offset outside every
+ * region or a range that does not fit inside one (an offset so close to
+ * 2^64 that offset + length wraps is refused by the mm with EOVERFLOW
+ * first), and with EPERM for PROT_EXEC or a writable info mapping.
+ * mprotect() cannot add PROT_EXEC, nor PROT_WRITE to the info region
+ * (EACCES), and mremap() cannot grow a mapping (EFAULT). Mappings stay
+ * valid after close().
+ *
+ * read(), write(), pread(), pwrite() and lseek() work on the data region,
+ * so a file position is a byte offset into the buffer: reading at or past
+ * the end returns 0, a write that starts there fails with ENOSPC, a write
+ * crossing it is short, and lseek() beyond [0, size] fails with EINVAL.
+ * Unknown ioctl() commands fail with ENOTTY.
  */
 #ifndef _UAPI_LINUX_REMAP_PFN_H
 #define _UAPI_LINUX_REMAP_PFN_H
