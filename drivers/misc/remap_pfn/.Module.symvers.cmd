@@ -1,1 +1,0 @@
-cmd_/work/main/drivers/misc/remap_pfn/Module.symvers :=  sed 's/ko$$/o/'  /work/main/drivers/misc/remap_pfn/modules.order | scripts/mod/modpost -m     -W -o /work/main/drivers/misc/remap_pfn/Module.symvers -e -i Module.symvers -T - 

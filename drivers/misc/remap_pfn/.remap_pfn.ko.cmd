@@ -1,1 +1,0 @@
-cmd_/work/main/drivers/misc/remap_pfn/remap_pfn.ko := ld -r -m elf_x86_64 -z noexecstack --no-warn-rwx-segments --build-id=sha1  -T arch/x86/module.lds -o /work/main/drivers/misc/remap_pfn/remap_pfn.ko /work/main/drivers/misc/remap_pfn/remap_pfn.o /work/main/drivers/misc/remap_pfn/remap_pfn.mod.o;  true

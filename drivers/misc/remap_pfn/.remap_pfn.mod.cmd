@@ -1,1 +1,0 @@
-cmd_/work/main/drivers/misc/remap_pfn/remap_pfn.mod := printf '%s\n'   main.o mmap.o alloc.o | awk '!x[$$0]++ { print("/work/main/drivers/misc/remap_pfn/"$$0) }' > /work/main/drivers/misc/remap_pfn/remap_pfn.mod

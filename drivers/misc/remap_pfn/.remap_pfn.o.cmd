@@ -1,1 +1,0 @@
-cmd_/work/main/drivers/misc/remap_pfn/remap_pfn.o := ld -m elf_x86_64 -z noexecstack --no-warn-rwx-segments   -r -o /work/main/drivers/misc/remap_pfn/remap_pfn.o @/work/main/drivers/misc/remap_pfn/remap_pfn.mod 
