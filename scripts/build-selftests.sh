@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build and install the remap_pfn kselftests the way the kernel tree builds
+# them: this project's tools/testing/selftests/drivers/remap_pfn and its UAPI
+# header are copied into the cached linux-source tree, the UAPI headers are
+# installed with 'make headers', and tools/testing/selftests is built with
+# TARGETS=drivers/remap_pfn and installed with its own installer, which
+# writes run_kselftest.sh and kselftest-list.txt.
+#
+# Programs are linked statically: the initramfs has no libc for them.
+# Build products go to $OUT/kbuild (O=), the installed suite to
+# $OUT/kselftest; the source tree is shared by every checkout on the
+# machine, so it is only touched under a lock.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# SELFTESTS_SRC: only for developing these scripts against a stand-in suite
+sel=${SELFTESTS_SRC:-$REPO/tools/testing/selftests/drivers/remap_pfn}
+uapi=$REPO/include/uapi/linux/remap_pfn.h
+kb=$OUT/kbuild
+inst=$OUT/kselftest
+
+[ -f "$sel/Makefile" ] || die "no kselftest Makefile in $sel"
+
+mkdir -p "$CACHE" "$OUT"
+exec 9>"$CACHE/.lock"
+flock 9
+
+src=$("$REPO/scripts/ksrc.sh")
+
+# The project's copy wins: --delete drops files it no longer has, and the
+# directory's .gitignore keeps stray build products of an in-place build out.
+rsync -a --delete --filter=':- .gitignore' "$sel/" \
+	"$src/tools/testing/selftests/drivers/remap_pfn/"
+install -m 0644 "$uapi" "$src/include/uapi/linux/remap_pfn.h"
+
+make -s -C "$src" O="$kb" -j"$(nproc)" headers
+
+# A clean build every time: the sources are copied, so their timestamps say
+# nothing about whether the previous build came from this content.
+rm -rf "$kb/kselftest" "$inst"
+make -C "$src/tools/testing/selftests" O="$kb" \
+	TARGETS=drivers/remap_pfn FORCE_TARGETS=1 \
+	USERLDFLAGS=-static KSFT_INSTALL_PATH="$inst" \
+	-j"$(nproc)" install
+
+# The guest has no libc for the test programs; make sure none needs one.
+for f in "$inst"/drivers/remap_pfn/*; do
+	if [ -f "$f" ] && head -c 4 "$f" | grep -q ELF && readelf -l "$f" | grep -q INTERP; then
+		die "$f is dynamically linked; the kselftest Makefile must honour LDFLAGS"
+	fi
+done
+if [ ! -x "$inst/run_kselftest.sh" ] || [ ! -s "$inst/kselftest-list.txt" ]; then
+	die "kselftest install produced no run_kselftest.sh/kselftest-list.txt"
+fi

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# check-vm.sh RESULT: the "vm" tier of make check. Boots the VM once per
+# configuration, runs the installed kselftests there through
+# run_kselftest.sh (the wrapper script loads the module with the
+# configuration in REMAP_PFN_CONFIGS), prints their TAP output, and writes
+# the counts to RESULT (see scripts/summary.sh). A configuration also fails
+# when the guest gave no result or its kernel log reports a problem.
+#
+# CHECK_CONFIGS overrides the configurations (';'-separated module
+# parameters), CHECK_VM_TIMEOUT the time limit of one boot in seconds.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+result=${1:?usage: check-vm.sh RESULT}
+default_configs='allocator=kmalloc size=128K;allocator=vmalloc size=128K;allocator=alloc_pages size=128K;allocator=vmalloc size=20K;allocator=kmalloc size=4M;allocator=vmalloc size=64M;allocator=alloc_pages size=64M'
+IFS=';' read -r -a configs <<< "${CHECK_CONFIGS:-$default_configs}"
+
+kver=$(cat "$OUT/check/kver")
+logs=$OUT/check/logs
+rm -rf "$logs"
+mkdir -p "$logs"
+export VM_ACCEL=${VM_ACCEL:-$("$REPO/scripts/vm-accel.sh" "$kver")}
+# A boot takes 15 to 40 s under emulation; the limit only has to end a hung
+# guest before CI's own limit ends everything: 7 hung boots stay under 40 min.
+export VM_TIMEOUT=${CHECK_VM_TIMEOUT:-300}
+
+passed=0 failed=0 skipped=0 failures=()
+i=0
+for config in "${configs[@]}"; do
+	i=$((i + 1))
+	name="[$config]"
+	# it is pasted into the guest's job script between single quotes
+	case $config in *"'"*) die "configuration with a quote: $config" ;; esac
+	base=$logs/$i
+	cat > "$base.job.sh" <<JOB
+#!/bin/sh
+export REMAP_PFN_CONFIGS='$config'
+cd /kselftest && ./run_kselftest.sh
+JOB
+	echo
+	echo "=== vm $i/${#configs[@]}: $config (kernel $kver, $VM_ACCEL) ==="
+	start=$SECONDS
+	status=0
+	"$REPO/scripts/vm.sh" --quiet --log "$base.console.log" --report "$base.report" \
+		"$kver" "$OUT/check/initramfs.cpio" "$base.job.sh" || status=$?
+
+	# The job's output as the guest recorded it, free of console noise
+	tr -d '\r' < "$base.report" |
+		sed -n '/^@@@ remap_pfn-vm: job output$/,/^@@@ remap_pfn-vm: dmesg$/{/^@@@/d;p}' \
+		> "$base.tap"
+	cat "$base.tap"
+
+	counts=$(awk -f "$REPO/scripts/tap-count.awk" "$base.tap")
+	read -r _ p f s <<< "$(grep '^counts ' <<< "$counts")"
+	while IFS= read -r line; do
+		failures+=("$name $line")
+	done < <(sed -n 's/^fail //p' <<< "$counts")
+
+	if [ "$status" -eq 125 ]; then
+		f=$((f + 1))
+		failures+=("$name no result from the guest (crash or time limit); see $base.console.log")
+		echo "--- last lines of the console:"
+		tail -n 40 "$base.console.log"
+	elif [ $((p + f + s)) -eq 0 ]; then
+		f=$((f + 1))
+		failures+=("$name no test results (guest job exit $status)")
+	fi
+
+	# dmesg as dumped at the end, or the console if the guest never got there
+	klog=$base.report
+	grep -q '^@@@ remap_pfn-vm: dmesg' "$base.report" || klog=$base.console.log
+	if problems=$("$REPO/scripts/kernel-problems.sh" "$klog"); then
+		:
+	else
+		f=$((f + 1))
+		failures+=("$name kernel log: $(head -n 1 <<< "$problems") (all in $klog)")
+		echo "--- kernel problems in the guest log:"
+		head -n 60 <<< "$problems"
+	fi
+
+	echo "=== $config: $p passed, $f failed, $s skipped ($((SECONDS - start)) s) ==="
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+done
+
+{
+	echo "passed $passed"
+	echo "failed $failed"
+	echo "skipped $skipped"
+	for line in ${failures[@]+"${failures[@]}"}; do
+		echo "failure $line"
+	done
+} > "$result"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# make check: build everything, run every test tier, and close with one
+# line "N passed, N failed, N skipped" (scripts/summary.sh); exit non-zero
+# on any failure.
+#
+# A tier is a script scripts/check-TIER.sh RESULT that prints what it runs
+# and writes its counts to RESULT. To add one (lint, a debug kernel, ...),
+# write the script and add its name to the list below; its results join
+# the same closing line. A tier that cannot even write its result counts
+# as a failure.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+tiers=(vm)
+
+results=$OUT/results
+rm -rf "$results"
+mkdir -p "$results"
+start=$SECONDS
+
+if "$REPO/scripts/build.sh" check; then
+	for tier in "${tiers[@]}"; do
+		"$REPO/scripts/check-$tier.sh" "$results/$tier.result" ||
+			printf 'failed 1\nfailure the %s tier stopped with status %s\n' \
+				"$tier" $? >> "$results/$tier.result"
+	done
+else
+	printf 'failed 1\nfailure the build failed (see its output above)\n' \
+		> "$results/build.result"
+fi
+
+echo
+echo "make check: $((SECONDS - start)) s; logs in $OUT/check/logs"
+exec "$REPO/scripts/summary.sh" "$results"

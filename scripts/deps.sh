@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Install the Debian packages that 'make run' and 'make check' need, and
+# only those that are missing: when everything is present this neither
+# runs apt-get nor needs root, so it is cheap to call from every target.
+set -euo pipefail
+
+packages=(
+	# the kernel the VM boots, the headers the module is built against,
+	# and the source tree the selftests are built in
+	linux-image-amd64 linux-headers-amd64 linux-source-6.1 xz-utils
+	# compilers and kbuild prerequisites; libc6-dev has the static libc
+	# the selftests and the demo are linked with
+	gcc make libc6-dev bc bison flex libelf-dev libssl-dev
+	# the VM: emulator, initramfs contents and tools to pack it
+	qemu-system-x86 busybox-static cpio kmod
+	# the kselftest installer copies with rsync
+	rsync
+	# lint, documentation and benchmark tiers
+	sparse coccinelle python3-docutils gnuplot-nox
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$status" = installed ] || missing+=("$p")
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing Debian packages; as root, run:" >&2
+	echo "  apt-get update && apt-get install --no-install-recommends ${missing[*]}" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# mkinitramfs.sh KVER MODULE.ko KSELFTEST_DIR DEMO OUTPUT.cpio
+#
+# Pack the guest's root file system: busybox with its applets, the module
+# installed as /lib/modules/$KVER/extra/remap_pfn.ko with a real depmod
+# index, the installed kselftests under /kselftest, the demo program and
+# scripts/vm-init as /init. What a job runs is not in here: vm.sh appends
+# it as a second cpio archive at each boot (the kernel unpacks both).
+#
+# A few host tools are copied with their shared libraries because the test
+# scripts are written for a normal distribution and busybox lacks what they
+# rely on: kmod's modprobe (busybox modprobe has no -n dry run, which
+# kselftest/module.sh uses), bash, and coreutils' timeout (kselftest's
+# runner calls 'timeout --foreground', which busybox does not know).
+# /bin/sh is dash, as on Debian: Debian's busybox sh runs its own applets
+# even where PATH names another program, so under it 'modprobe' in a
+# script would never reach kmod.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 5 ] || die "usage: $0 KVER MODULE.ko KSELFTEST_DIR DEMO OUTPUT.cpio"
+kver=$1 ko=$2 ksft=$3 demo=$4 output=$5
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/remap_pfn-root.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+trap 'exit 130' INT TERM HUP PIPE	# so that the EXIT trap cleans up
+
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root,lib64}
+
+# Copy a host program and the shared libraries it loads, at the same paths.
+# --remove-destination: never write through a symlink already in $root,
+# whose absolute target would be the host's own file.
+copy_with_libs() {
+	local f
+	for f in "$1" $(ldd "$1" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L --remove-destination "$f" "$root$f"
+	done
+}
+
+copy_with_libs /bin/dash
+ln -s dash "$root/bin/sh"
+copy_with_libs /bin/bash
+copy_with_libs /usr/bin/timeout
+copy_with_libs /usr/bin/kmod
+for tool in modprobe insmod rmmod lsmod modinfo depmod; do
+	for dir in sbin usr/sbin bin; do
+		ln -sfn /usr/bin/kmod "$root/$dir/$tool"
+	done
+done
+
+# busybox provides everything else, as symlinks (created last, so they
+# fill only the places the host tools above left free)
+cp /bin/busybox "$root/bin/busybox"
+applets=$(/bin/busybox --list-full)
+for applet in $applets; do
+	[ -e "$root/$applet" ] || [ -L "$root/$applet" ] ||
+		ln -s /bin/busybox "$root/$applet"
+done
+
+# The module where modprobe looks for it, with the index depmod builds from
+# the kernel's own module lists (run on the host: the guest needs no depmod).
+moddir=$root/lib/modules/$kver
+mkdir -p "$moddir/extra"
+cp "$ko" "$moddir/extra/remap_pfn.ko"
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	[ -e "/lib/modules/$kver/$f" ] && cp "/lib/modules/$kver/$f" "$moddir/"
+done
+depmod -b "$root" "$kver"
+
+cp -a "$ksft" "$root/kselftest"
+install -m 0755 "$demo" "$root/usr/bin/remap_pfn_demo"
+install -m 0755 "$REPO/scripts/vm-init" "$root/init"
+
+echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
+echo 'root:x:0:' > "$root/etc/group"
+
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null --create --format=newc --owner=0:0 --quiet) > "$output.tmp"
+mv "$output.tmp" "$output"
