@@ -6,7 +6,14 @@
 #   make            build drivers/misc/remap_pfn/remap_pfn.ko
 #   make run        boot a VM, load the driver, run the sharing demo
 #                   (ALLOCATOR=kmalloc|vmalloc|alloc_pages, SIZE=128K)
-#   make check      build everything and run every test tier in VMs
+#   make check      build everything and run every test tier: lint,
+#                   intree, and the kselftests in VMs
+#   make lint       only the lint tier: checkpatch, sparse, W=1, kernel-doc,
+#                   coccicheck, rst
+#   make patch      write the in-tree submission as a patch series to
+#                   out/patches
+#   make check-intree  only the intree tier: apply the series to a pristine
+#                   kernel tree and build the driver and selftests there
 #   make deps       install the Debian packages the above need
 
 KVER ?= $(shell scripts/kver.sh 2>/dev/null || uname -r)
@@ -17,7 +24,7 @@ OUT  := $(or $(REMAP_PFN_OUT),$(CURDIR)/out)
 KBUILD_ARGS := -C $(KDIR) M=$(DRV) CONFIG_REMAP_PFN=m \
 	KCFLAGS=-I$(CURDIR)/include
 
-.PHONY: all module clean deps demo run check
+.PHONY: all module clean deps demo run check lint patch check-intree
 all: module
 
 module:
@@ -33,6 +40,15 @@ run:
 
 check:
 	@scripts/check.sh
+
+lint:
+	@scripts/run-tier.sh lint
+
+patch:
+	@scripts/patch.sh
+
+check-intree:
+	@scripts/run-tier.sh intree
 
 # The demo runs in the initramfs, which has no libc for it: link statically.
 demo: $(OUT)/remap_pfn_demo

@@ -17,8 +17,13 @@ packages=(
 	qemu-system-x86 busybox-static cpio kmod
 	# the kselftest installer copies with rsync
 	rsync
-	# lint, documentation and benchmark tiers
-	sparse coccinelle python3-docutils gnuplot-nox
+	# lint, documentation and benchmark tiers; coccicheck compiles the
+	# semantic patches with OCaml script rules, which needs the OCaml
+	# native compiler of the version coccinelle was built with (ocaml-nox);
+	# the patch series is made and applied with git, and checkpatch checks
+	# its SPDX lines with scripts/spdxcheck.py (python3-ply, python3-git)
+	sparse coccinelle ocaml-nox python3-docutils gnuplot-nox git
+	python3-ply python3-git
 )
 
 missing=()
