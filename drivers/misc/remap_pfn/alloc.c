@@ -26,8 +26,29 @@
  * fall back to a smaller order instead (as the dma-buf system heap does).
  */
 #define REMAP_PFN_GFP_HIGH_ORDER \
-	((GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN | __GFP_COMP) & \
-	 ~__GFP_DIRECT_RECLAIM)
+	((GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN) & ~__GFP_DIRECT_RECLAIM)
+
+/*
+ * Record every page of a buffer that is contiguous in the kernel's address
+ * space, for map=pages and for a uniform view of the buffer.
+ */
+static int remap_pfn_fill_pages(struct remap_pfn_buf *buf)
+{
+	unsigned long i, nr_pages = buf->size >> PAGE_SHIFT;
+
+	buf->pages = kvmalloc_array(nr_pages, sizeof(*buf->pages),
+				    GFP_KERNEL | __GFP_NOWARN);
+	if (!buf->pages)
+		return -ENOMEM;
+
+	for (i = 0; i < nr_pages; i++) {
+		void *kaddr = buf->vaddr + (i << PAGE_SHIFT);
+
+		buf->pages[i] = is_vmalloc_addr(kaddr) ?
+				vmalloc_to_page(kaddr) : virt_to_page(kaddr);
+	}
+	return 0;
+}
 
 /* kmalloc: one physically contiguous block, one remap_pfn_range() */
 
@@ -41,12 +62,17 @@ static int remap_pfn_kmalloc_alloc(struct remap_pfn_buf *buf)
 	buf->vaddr = kmalloc(buf->size, REMAP_PFN_GFP);
 	if (!buf->vaddr)
 		return -ENOMEM;
+	if (remap_pfn_fill_pages(buf)) {
+		kfree(buf->vaddr);
+		return -ENOMEM;
+	}
 	buf->nr_chunks = 1;
 	return 0;
 }
 
 static void remap_pfn_kmalloc_free(struct remap_pfn_buf *buf)
 {
+	kvfree(buf->pages);
 	kfree(buf->vaddr);
 }
 
@@ -67,6 +93,7 @@ static void *remap_pfn_linear_page_vaddr(struct remap_pfn_buf *buf,
 static const struct remap_pfn_alloc_ops remap_pfn_kmalloc_ops = {
 	.name = "kmalloc",
 	.max_size = KMALLOC_MAX_SIZE,
+	.pages_min_size = KMALLOC_MAX_CACHE_SIZE + 1,
 	.alloc = remap_pfn_kmalloc_alloc,
 	.free = remap_pfn_kmalloc_free,
 	.map = remap_pfn_kmalloc_map,
@@ -86,12 +113,17 @@ static int remap_pfn_vmalloc_alloc(struct remap_pfn_buf *buf)
 	buf->vaddr = vmalloc_user(buf->size);
 	if (!buf->vaddr)
 		return -ENOMEM;
+	if (remap_pfn_fill_pages(buf)) {
+		vfree(buf->vaddr);
+		return -ENOMEM;
+	}
 	buf->nr_chunks = buf->size >> PAGE_SHIFT;
 	return 0;
 }
 
 static void remap_pfn_vmalloc_free(struct remap_pfn_buf *buf)
 {
+	kvfree(buf->pages);
 	vfree(buf->vaddr);
 }
 
@@ -111,21 +143,16 @@ static const struct remap_pfn_alloc_ops remap_pfn_vmalloc_ops = {
 
 /* alloc_pages: physically contiguous chunks, largest order first */
 
-/* Free the chunks that start in the first @nr_pages entries of @buf->pages */
-static void remap_pfn_pages_free_range(struct remap_pfn_buf *buf,
+static void remap_pfn_alloc_pages_free_first(struct remap_pfn_buf *buf,
 				       unsigned long nr_pages)
 {
-	unsigned long i = 0;
+	unsigned long i;
 
-	while (i < nr_pages) {
-		struct page *head = buf->pages[i];
-
-		i += compound_nr(head);
-		__free_pages(head, compound_order(head));
-	}
+	for (i = 0; i < nr_pages; i++)
+		__free_page(buf->pages[i]);
 }
 
-static int remap_pfn_pages_alloc(struct remap_pfn_buf *buf)
+static int remap_pfn_alloc_pages_alloc(struct remap_pfn_buf *buf)
 {
 	unsigned long nr_pages = buf->size >> PAGE_SHIFT;
 	unsigned int order = MAX_ORDER - 1;
@@ -151,8 +178,14 @@ static int remap_pfn_pages_alloc(struct remap_pfn_buf *buf)
 			order--;
 		}
 		if (!page)
-			goto err_free_chunks;
+			goto err_free_pages;
 
+		/*
+		 * Independent, individually refcounted pages that happen to
+		 * be contiguous: what map=pages inserts and what a page
+		 * reference taken by get_user_pages() expects.
+		 */
+		split_page(page, order);
 		for (j = 0; j < (1UL << order); j++)
 			buf->pages[done + j] = nth_page(page, j);
 		done += 1UL << order;
@@ -160,35 +193,33 @@ static int remap_pfn_pages_alloc(struct remap_pfn_buf *buf)
 	}
 	return 0;
 
-err_free_chunks:
-	remap_pfn_pages_free_range(buf, done);
+err_free_pages:
+	remap_pfn_alloc_pages_free_first(buf, done);
 	kvfree(buf->pages);
 	return -ENOMEM;
 }
 
-static void remap_pfn_pages_free(struct remap_pfn_buf *buf)
+static void remap_pfn_alloc_pages_free(struct remap_pfn_buf *buf)
 {
-	remap_pfn_pages_free_range(buf, buf->size >> PAGE_SHIFT);
+	remap_pfn_alloc_pages_free_first(buf, buf->size >> PAGE_SHIFT);
 	kvfree(buf->pages);
 }
 
-static int remap_pfn_pages_map(struct remap_pfn_buf *buf,
+static int remap_pfn_alloc_pages_map(struct remap_pfn_buf *buf,
 			       struct vm_area_struct *vma, unsigned long off)
 {
 	unsigned long i = off >> PAGE_SHIFT;
 	unsigned long end = i + vma_pages(vma);
 	unsigned long addr = vma->vm_start;
 
-	/* one remap_pfn_range() per chunk, or per part of one at the edges */
+	/* one remap_pfn_range() per physically contiguous run of pages */
 	while (i < end) {
-		struct page *page = buf->pages[i];
-		unsigned long pfn = page_to_pfn(page);
-		struct page *head = compound_head(page);
-		unsigned long n;
+		unsigned long pfn = page_to_pfn(buf->pages[i]);
+		unsigned long n = 1;
 		int ret;
 
-		n = compound_nr(head) - (pfn - page_to_pfn(head));
-		n = min(n, end - i);
+		while (i + n < end && page_to_pfn(buf->pages[i + n]) == pfn + n)
+			n++;
 		ret = remap_pfn_range(vma, addr, pfn, n << PAGE_SHIFT,
 				      vma->vm_page_prot);
 		if (ret)
@@ -199,25 +230,25 @@ static int remap_pfn_pages_map(struct remap_pfn_buf *buf,
 	return 0;
 }
 
-static void *remap_pfn_pages_page_vaddr(struct remap_pfn_buf *buf,
+static void *remap_pfn_alloc_pages_page_vaddr(struct remap_pfn_buf *buf,
 					unsigned long pgoff)
 {
 	/* GFP_KERNEL pages are never highmem, so always in the linear map */
 	return page_address(buf->pages[pgoff]);
 }
 
-static const struct remap_pfn_alloc_ops remap_pfn_pages_ops = {
+static const struct remap_pfn_alloc_ops remap_pfn_alloc_pages_ops = {
 	.name = "alloc_pages",
-	.alloc = remap_pfn_pages_alloc,
-	.free = remap_pfn_pages_free,
-	.map = remap_pfn_pages_map,
-	.page_vaddr = remap_pfn_pages_page_vaddr,
+	.alloc = remap_pfn_alloc_pages_alloc,
+	.free = remap_pfn_alloc_pages_free,
+	.map = remap_pfn_alloc_pages_map,
+	.page_vaddr = remap_pfn_alloc_pages_page_vaddr,
 };
 
 const struct remap_pfn_alloc_ops *const remap_pfn_allocators[] = {
 	[REMAP_PFN_ALLOC_KMALLOC] = &remap_pfn_kmalloc_ops,
 	[REMAP_PFN_ALLOC_VMALLOC] = &remap_pfn_vmalloc_ops,
-	[REMAP_PFN_ALLOC_PAGES] = &remap_pfn_pages_ops,
+	[REMAP_PFN_ALLOC_PAGES] = &remap_pfn_alloc_pages_ops,
 };
 
 const unsigned int remap_pfn_nr_allocators = ARRAY_SIZE(remap_pfn_allocators);

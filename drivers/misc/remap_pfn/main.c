@@ -42,7 +42,14 @@
  */
 static unsigned int remap_pfn_allocator = REMAP_PFN_ALLOC_VMALLOC;
 static size_t remap_pfn_size = SZ_128K;
+static unsigned int remap_pfn_map = REMAP_PFN_MAP_PFN;
 static bool remap_pfn_bad_param;
+
+/* Indexed by enum remap_pfn_map */
+static const char *const remap_pfn_map_names[] = {
+	[REMAP_PFN_MAP_PFN] = "pfn",
+	[REMAP_PFN_MAP_PAGES] = "pages",
+};
 
 static int remap_pfn_allocator_set(const char *val,
 				   const struct kernel_param *kp)
@@ -71,6 +78,30 @@ static int remap_pfn_allocator_get(char *buffer, const struct kernel_param *kp)
 static const struct kernel_param_ops remap_pfn_allocator_ops = {
 	.set = remap_pfn_allocator_set,
 	.get = remap_pfn_allocator_get,
+};
+
+static int remap_pfn_map_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(remap_pfn_map_names, val);
+
+	if (i < 0) {
+		pr_err("map=%s is unknown; valid names: pfn, pages\n", val);
+		remap_pfn_bad_param = true;
+		return 0;
+	}
+	*(unsigned int *)kp->arg = i;
+	return 0;
+}
+
+static int remap_pfn_map_get(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%s\n",
+			  remap_pfn_map_names[*(unsigned int *)kp->arg]);
+}
+
+static const struct kernel_param_ops remap_pfn_map_ops = {
+	.set = remap_pfn_map_set,
+	.get = remap_pfn_map_get,
 };
 
 static int remap_pfn_size_set(const char *val, const struct kernel_param *kp)
@@ -119,6 +150,9 @@ MODULE_PARM_DESC(allocator,
 module_param_cb(size, &remap_pfn_size_ops, &remap_pfn_size, 0444);
 MODULE_PARM_DESC(size,
 		 "Buffer size in bytes, K/M/G suffixes allowed, rounded up to whole pages (default: 128K)");
+module_param_cb(map, &remap_pfn_map_ops, &remap_pfn_map, 0444);
+MODULE_PARM_DESC(map,
+		 "How data is mapped: pfn (special PTEs) or pages (refcounted pages, get_user_pages works) (default: pfn)");
 
 static struct remap_pfn_device remap_pfn_dev;
 
@@ -149,6 +183,16 @@ static size_t remap_pfn_copy(struct remap_pfn_buf *buf, void __user *ubuf,
 		cond_resched();
 	}
 	return done;
+}
+
+static int remap_pfn_open(struct inode *inode, struct file *file)
+{
+	struct remap_pfn_device *rdev = remap_pfn_from_file(file);
+
+	/* map=pages: every file shares the address_space that owns the pages */
+	if (rdev->inode)
+		file->f_mapping = rdev->inode->i_mapping;
+	return 0;
 }
 
 static ssize_t remap_pfn_read(struct file *file, char __user *ubuf,
@@ -220,6 +264,7 @@ static long remap_pfn_ioctl(struct file *file, unsigned int cmd,
 
 static const struct file_operations remap_pfn_fops = {
 	.owner = THIS_MODULE,
+	.open = remap_pfn_open,
 	.read = remap_pfn_read,
 	.write = remap_pfn_write,
 	.llseek = remap_pfn_llseek,
@@ -242,6 +287,7 @@ static int remap_pfn_proc_show(struct seq_file *m, void *v)
 		return ret;
 
 	seq_printf(m, "allocator: %s\n", rdev->buf.ops->name);
+	seq_printf(m, "map: %s\n", remap_pfn_map_names[rdev->map]);
 	seq_printf(m, "size: %llu\n", info.size);
 	seq_printf(m, "chunks: %llu\n", info.chunks);
 	seq_printf(m, "mappings: %llu\n", info.mappings);
@@ -254,11 +300,16 @@ static int remap_pfn_proc_show(struct seq_file *m, void *v)
 
 /* Refuse what cannot work before allocating anything */
 static int remap_pfn_check_size(const struct remap_pfn_alloc_ops *ops,
-				size_t size)
+				size_t size, unsigned int map)
 {
 	if (ops->max_size && size > ops->max_size) {
 		pr_err("size=%zu exceeds the %zu bytes %s can allocate; use allocator=vmalloc or allocator=alloc_pages\n",
 		       size, ops->max_size, ops->name);
+		return -EINVAL;
+	}
+	if (map == REMAP_PFN_MAP_PAGES && size < ops->pages_min_size) {
+		pr_err("map=pages: %s buffers below %zu bytes come from a slab cache and cannot be mapped as pages; use a larger size, another allocator or map=pfn\n",
+		       ops->name, ops->pages_min_size);
 		return -EINVAL;
 	}
 	/*
@@ -278,6 +329,7 @@ static void remap_pfn_info_init(struct remap_pfn_device *rdev)
 	struct remap_pfn_info *info = page_address(rdev->info_page);
 
 	info->allocator = remap_pfn_allocator;
+	info->map = rdev->map;
 	info->page_size = PAGE_SIZE;
 	info->size = rdev->buf.size;
 	info->chunks = rdev->buf.nr_chunks;
@@ -294,7 +346,8 @@ static int __init remap_pfn_init(void)
 
 	buf->ops = remap_pfn_allocators[remap_pfn_allocator];
 	buf->size = remap_pfn_size;
-	ret = remap_pfn_check_size(buf->ops, buf->size);
+	rdev->map = remap_pfn_map;
+	ret = remap_pfn_check_size(buf->ops, buf->size, rdev->map);
 	if (ret)
 		return ret;
 
@@ -315,10 +368,16 @@ static int __init remap_pfn_init(void)
 	}
 	remap_pfn_info_init(rdev);
 
+	if (rdev->map == REMAP_PFN_MAP_PAGES) {
+		ret = remap_pfn_pages_attach(rdev);
+		if (ret)
+			goto err_free_info_page;
+	}
+
 	if (!proc_create_single_data("driver/remap_pfn", 0444, NULL,
 				     remap_pfn_proc_show, rdev)) {
 		ret = -ENOMEM;
-		goto err_free_info_page;
+		goto err_detach_pages;
 	}
 
 	/* last: user space may open the device as soon as it exists */
@@ -330,12 +389,16 @@ static int __init remap_pfn_init(void)
 	if (ret)
 		goto err_remove_proc;
 
-	dev_info(rdev->misc.this_device, "%zu bytes from %s in %lu chunks\n",
-		 buf->size, buf->ops->name, buf->nr_chunks);
+	dev_info(rdev->misc.this_device,
+		 "%zu bytes from %s in %lu chunks, mapped as %s\n", buf->size,
+		 buf->ops->name, buf->nr_chunks, remap_pfn_map_names[rdev->map]);
 	return 0;
 
 err_remove_proc:
 	remove_proc_entry("driver/remap_pfn", NULL);
+err_detach_pages:
+	if (rdev->inode)
+		remap_pfn_pages_detach(rdev);
 err_free_info_page:
 	__free_page(rdev->info_page);
 err_free_buf:
@@ -350,6 +413,8 @@ static void __exit remap_pfn_exit(void)
 
 	misc_deregister(&rdev->misc);
 	remove_proc_entry("driver/remap_pfn", NULL);
+	if (rdev->inode)
+		remap_pfn_pages_detach(rdev);
 	__free_page(rdev->info_page);
 	rdev->buf.ops->free(&rdev->buf);
 }

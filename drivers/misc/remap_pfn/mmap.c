@@ -161,20 +161,38 @@ static void remap_pfn_vm_close(struct vm_area_struct *vma)
 	kfree(gone);
 }
 
-static const struct vm_operations_struct remap_pfn_vm_ops = {
+/* The data region: populated at mmap() time, refilled after MADV_DONTNEED */
+static const struct vm_operations_struct remap_pfn_data_vm_ops = {
+	.open = remap_pfn_vm_open,
+	.close = remap_pfn_vm_close,
+	.fault = remap_pfn_vm_fault,
+};
+
+/* The info page: populated at mmap() time, never zapped (VM_PFNMAP) */
+static const struct vm_operations_struct remap_pfn_info_vm_ops = {
 	.open = remap_pfn_vm_open,
 	.close = remap_pfn_vm_close,
 };
 
+static bool remap_pfn_is_device_vma(struct vm_area_struct *vma)
+{
+	return vma->vm_ops == &remap_pfn_data_vm_ops ||
+	       vma->vm_ops == &remap_pfn_info_vm_ops;
+}
+
 static int remap_pfn_mmap_data(struct remap_pfn_device *rdev,
 			       struct vm_area_struct *vma, unsigned long off)
 {
+	vma->vm_ops = &remap_pfn_data_vm_ops;
+	if (rdev->map == REMAP_PFN_MAP_PAGES)
+		return remap_pfn_pages_insert(rdev, vma, off);
 	return rdev->buf.ops->map(&rdev->buf, vma, off);
 }
 
 static int remap_pfn_mmap_info(struct remap_pfn_device *rdev,
 			       struct vm_area_struct *vma)
 {
+	vma->vm_ops = &remap_pfn_info_vm_ops;
 	if (vma->vm_flags & VM_WRITE)
 		return -EPERM;
 	/* only the kernel writes the info page; mprotect() cannot change that */
@@ -220,7 +238,6 @@ int remap_pfn_mmap(struct file *file, struct vm_area_struct *vma)
 	remap_pfn_vm_flags_clear(vma, VM_MAYEXEC);
 	/* mremap() may not grow a mapping past the range checked here */
 	remap_pfn_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_ops = &remap_pfn_vm_ops;
 	vma->vm_private_data = rdev;
 
 	if (end <= rdev->buf.size)
@@ -267,7 +284,7 @@ static void remap_pfn_sum_vmas(struct mm_struct *mm, u64 *vm_bytes,
 		unsigned long len = vma->vm_end - vma->vm_start;
 
 		*vm_bytes += len;
-		if (vma->vm_ops == &remap_pfn_vm_ops)
+		if (remap_pfn_is_device_vma(vma))
 			*dev_bytes += len;
 	}
 }

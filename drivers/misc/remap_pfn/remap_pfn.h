@@ -20,8 +20,12 @@ struct remap_pfn_buf;
  * struct remap_pfn_alloc_ops - one way of backing the buffer
  * @name: value of the allocator= module parameter
  * @max_size: largest buffer in bytes this allocator can give, 0 for no limit
- * @alloc: allocate @buf->size zeroed bytes and set @buf->nr_chunks;
- *	return 0 or -ENOMEM, without an allocation-failure warning
+ * @pages_min_size: smallest buffer whose memory can be mapped as pages
+ *	(map=pages), 0 for any: smaller kmalloc() buffers come from a slab
+ *	cache, and slab pages cannot be inserted into user page tables
+ * @alloc: allocate @buf->size zeroed bytes, fill @buf->pages and set
+ *	@buf->nr_chunks; return 0 or -ENOMEM, without an allocation-failure
+ *	warning
  * @free: release everything @alloc allocated
  * @map: map buffer bytes [@off, @off + length of @vma) at @vma->vm_start;
  *	the caller has checked that the range lies inside the buffer
@@ -33,6 +37,7 @@ struct remap_pfn_buf;
 struct remap_pfn_alloc_ops {
 	const char *name;
 	size_t max_size;
+	size_t pages_min_size;
 	int (*alloc)(struct remap_pfn_buf *buf);
 	void (*free)(struct remap_pfn_buf *buf);
 	int (*map)(struct remap_pfn_buf *buf, struct vm_area_struct *vma,
@@ -46,7 +51,7 @@ struct remap_pfn_alloc_ops {
  * @size: length in bytes, a whole number of pages
  * @nr_chunks: number of physically contiguous pieces
  * @vaddr: kernel address of the buffer (kmalloc and vmalloc)
- * @pages: every page of the buffer in order (alloc_pages)
+ * @pages: every page of the buffer in order
  *
  * Set up once at module load and constant until unload.
  */
@@ -66,6 +71,9 @@ extern const unsigned int remap_pfn_nr_allocators;
  * struct remap_pfn_device - the misc device and what it accounts for
  * @misc: the registered /dev/remap_pfn
  * @buf: the data region
+ * @map: an enum remap_pfn_map: how data mappings are built
+ * @inode: map=pages only: owner of the buffer's pages, and the
+ *	address_space of every open file of the device
  * @info_page: the info region; starts with a struct remap_pfn_info whose
  *	counters are rewritten under @lock whenever they change
  * @lock: protects @nr_mappings, @mapped_bytes, @nr_processes, @mms and the
@@ -81,6 +89,8 @@ extern const unsigned int remap_pfn_nr_allocators;
 struct remap_pfn_device {
 	struct miscdevice misc;
 	struct remap_pfn_buf buf;
+	unsigned int map;
+	struct inode *inode;
 	struct page *info_page;
 	spinlock_t lock;	/* guards the accounting that follows */
 	unsigned long nr_mappings;
@@ -94,6 +104,12 @@ void remap_pfn_mmap_stats(struct remap_pfn_device *rdev,
 			  struct remap_pfn_info *info,
 			  unsigned long *nr_processes);
 int remap_pfn_caller_bytes(u64 *vm_bytes, u64 *dev_bytes);
+
+int remap_pfn_pages_attach(struct remap_pfn_device *rdev);
+void remap_pfn_pages_detach(struct remap_pfn_device *rdev);
+int remap_pfn_pages_insert(struct remap_pfn_device *rdev,
+			   struct vm_area_struct *vma, unsigned long off);
+vm_fault_t remap_pfn_vm_fault(struct vm_fault *vmf);
 
 static inline struct remap_pfn_device *remap_pfn_from_file(struct file *file)
 {

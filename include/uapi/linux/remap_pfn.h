@@ -47,6 +47,19 @@ enum remap_pfn_allocator {
 };
 
 /**
+ * enum remap_pfn_map - how mappings of the data region are built
+ * @REMAP_PFN_MAP_PFN: special page-table entries (VM_PFNMAP); cheapest to
+ *	map, but get_user_pages() and everything built on it (futexes,
+ *	O_DIRECT, vmsplice) fail on them
+ * @REMAP_PFN_MAP_PAGES: the buffer's pages, inserted as normal refcounted
+ *	pages (VM_MIXEDMAP), so get_user_pages() works
+ */
+enum remap_pfn_map {
+	REMAP_PFN_MAP_PFN = 0,
+	REMAP_PFN_MAP_PAGES = 1,
+};
+
+/**
  * struct remap_pfn_info - description of the buffer and its live mappings
  * @allocator: an enum remap_pfn_allocator value
  * @page_size: the kernel's page size in bytes; offsets and lengths passed
@@ -57,6 +70,8 @@ enum remap_pfn_allocator {
  * @mappings: number of live VMAs of the device, in every process, data and
  *	info regions alike
  * @mapped_bytes: total length in bytes of those VMAs
+ * @map: an enum remap_pfn_map value
+ * @reserved0: always zero
  * @reserved: always zero; room for later fields
  *
  * Returned by %REMAP_PFN_IOC_INFO and also found, kept up to date, at the
@@ -69,7 +84,9 @@ struct remap_pfn_info {
 	__u64 chunks;
 	__u64 mappings;
 	__u64 mapped_bytes;
-	__u64 reserved[3];
+	__u32 map;
+	__u32 reserved0;
+	__u64 reserved[2];
 };
 
 #define REMAP_PFN_IOC_MAGIC	0xB8
