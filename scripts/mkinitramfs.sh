@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# mkinitramfs.sh KVER MODULE.ko KSELFTEST_DIR DEMO OUTPUT.cpio
+# mkinitramfs.sh [options] KVER MODULE.ko KSELFTEST_DIR DEMO OUTPUT.cpio
+#
+#   --kmod-dir DIR  where the kernel's modules.order, modules.builtin and
+#                   modules.builtin.modinfo are (default /lib/modules/KVER;
+#                   a kernel built here has them in its build directory)
+#   --add PROGRAM   one more program for /usr/bin (repeatable)
 #
 # Pack the guest's root file system: busybox with its applets, the module
 # installed as /lib/modules/$KVER/extra/remap_pfn.ko with a real depmod
@@ -20,8 +25,19 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 5 ] || die "usage: $0 KVER MODULE.ko KSELFTEST_DIR DEMO OUTPUT.cpio"
+kmod_dir='' extra=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kmod-dir) kmod_dir=$2; shift 2 ;;
+	--add) extra+=("$2"); shift 2 ;;
+	--) shift; break ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 5 ] || die "usage: $0 [options] KVER MODULE.ko KSELFTEST_DIR DEMO OUTPUT.cpio"
 kver=$1 ko=$2 ksft=$3 demo=$4 output=$5
+kmod_dir=${kmod_dir:-/lib/modules/$kver}
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/remap_pfn-root.XXXXXX")
 trap 'rm -rf "$root"' EXIT
@@ -65,13 +81,22 @@ done
 moddir=$root/lib/modules/$kver
 mkdir -p "$moddir/extra"
 cp "$ko" "$moddir/extra/remap_pfn.ko"
+# brd gives the suite a block device for its O_DIRECT test (tmpfs has none)
+for f in "$kmod_dir"/kernel/drivers/block/brd.ko*; do
+	[ -e "$f" ] || continue
+	mkdir -p "$moddir/kernel/drivers/block"
+	cp "$f" "$moddir/kernel/drivers/block/"
+done
 for f in modules.order modules.builtin modules.builtin.modinfo; do
-	[ -e "/lib/modules/$kver/$f" ] && cp "/lib/modules/$kver/$f" "$moddir/"
+	[ -e "$kmod_dir/$f" ] && cp "$kmod_dir/$f" "$moddir/"
 done
 depmod -b "$root" "$kver"
 
 cp -a "$ksft" "$root/kselftest"
 install -m 0755 "$demo" "$root/usr/bin/remap_pfn_demo"
+for f in ${extra[@]+"${extra[@]}"}; do
+	install -m 0755 "$f" "$root/usr/bin/"
+done
 install -m 0755 "$REPO/scripts/vm-init" "$root/init"
 
 echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"

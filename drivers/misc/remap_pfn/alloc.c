@@ -26,7 +26,8 @@
  * fall back to a smaller order instead (as the dma-buf system heap does).
  */
 #define REMAP_PFN_GFP_HIGH_ORDER \
-	((GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN) & ~__GFP_DIRECT_RECLAIM)
+	((GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN | __GFP_COMP) & \
+	 ~__GFP_DIRECT_RECLAIM)
 
 /*
  * Record every page of a buffer that is contiguous in the kernel's address
@@ -143,13 +144,18 @@ static const struct remap_pfn_alloc_ops remap_pfn_vmalloc_ops = {
 
 /* alloc_pages: physically contiguous chunks, largest order first */
 
+/* Free the chunks that start in the first @nr_pages entries of @buf->pages */
 static void remap_pfn_alloc_pages_free_first(struct remap_pfn_buf *buf,
-				       unsigned long nr_pages)
+					     unsigned long nr_pages)
 {
-	unsigned long i;
+	unsigned long i = 0;
 
-	for (i = 0; i < nr_pages; i++)
-		__free_page(buf->pages[i]);
+	while (i < nr_pages) {
+		struct page *head = buf->pages[i];
+
+		i += compound_nr(head);
+		__free_pages(head, compound_order(head));
+	}
 }
 
 static int remap_pfn_alloc_pages_alloc(struct remap_pfn_buf *buf)
@@ -178,14 +184,8 @@ static int remap_pfn_alloc_pages_alloc(struct remap_pfn_buf *buf)
 			order--;
 		}
 		if (!page)
-			goto err_free_pages;
+			goto err_free_chunks;
 
-		/*
-		 * Independent, individually refcounted pages that happen to
-		 * be contiguous: what map=pages inserts and what a page
-		 * reference taken by get_user_pages() expects.
-		 */
-		split_page(page, order);
 		for (j = 0; j < (1UL << order); j++)
 			buf->pages[done + j] = nth_page(page, j);
 		done += 1UL << order;
@@ -193,7 +193,7 @@ static int remap_pfn_alloc_pages_alloc(struct remap_pfn_buf *buf)
 	}
 	return 0;
 
-err_free_pages:
+err_free_chunks:
 	remap_pfn_alloc_pages_free_first(buf, done);
 	kvfree(buf->pages);
 	return -ENOMEM;

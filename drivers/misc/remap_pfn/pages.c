@@ -67,9 +67,9 @@ int remap_pfn_pages_attach(struct remap_pfn_device *rdev)
 	}
 
 	/*
-	 * A compound page (a kmalloc() buffer above KMALLOC_MAX_CACHE_SIZE)
-	 * carries mapping and index in its head only; the tails' offsets
-	 * follow from the head's.
+	 * A compound page (a kmalloc() buffer above KMALLOC_MAX_CACHE_SIZE,
+	 * an alloc_pages chunk) carries mapping and index in its head only;
+	 * the tails' offsets follow from the head's.
 	 */
 	for (i = 0; i < nr_pages; i++) {
 		struct page *page = rdev->buf.pages[i];
@@ -107,6 +107,28 @@ void remap_pfn_pages_detach(struct remap_pfn_device *rdev)
 /* Pages per vm_insert_pages() call: a preemption point every 4 MiB */
 #define REMAP_PFN_INSERT_BATCH	1024
 
+/*
+ * How many of the first @max entries of @pages to insert in one go: the
+ * rest of one compound page (whose head the caller must lock, as rmap
+ * insists for a compound page with a mapping), or a run of pages that
+ * are not compound.
+ */
+static unsigned long remap_pfn_pages_run(struct page **pages,
+					 unsigned long max)
+{
+	struct page *head;
+	unsigned long n;
+
+	if (!PageCompound(pages[0])) {
+		for (n = 1; n < max && !PageCompound(pages[n]); n++)
+			;
+		return n;
+	}
+	head = compound_head(pages[0]);
+	n = compound_nr(head) - (page_to_pfn(pages[0]) - page_to_pfn(head));
+	return min(n, max);
+}
+
 /**
  * remap_pfn_pages_insert() - map part of the buffer as refcounted pages
  * @rdev: the device
@@ -122,39 +144,33 @@ int remap_pfn_pages_insert(struct remap_pfn_device *rdev,
 	struct page **pages = rdev->buf.pages + (off >> PAGE_SHIFT);
 	unsigned long left = vma_pages(vma);
 	unsigned long addr = vma->vm_start;
-	struct page *locked = NULL;
-	int ret = 0;
 
 	/* normal refcounted pages, not special PTEs */
 	remap_pfn_vm_flags_set(vma, VM_MIXEDMAP);
 
-	/*
-	 * rmap insists that a compound page with a mapping is locked while
-	 * it gains a PTE. Only kmalloc() gives one, and then the whole
-	 * buffer is that single compound page.
-	 */
-	if (PageCompound(pages[0])) {
-		locked = compound_head(pages[0]);
-		lock_page(locked);
-	}
-
 	while (left) {
 		unsigned long batch = min_t(unsigned long, left,
 					    REMAP_PFN_INSERT_BATCH);
-		unsigned long num = batch;
+		unsigned long n = remap_pfn_pages_run(pages, batch);
+		struct page *head = NULL;
+		unsigned long num = n;
+		int ret;
 
+		if (PageCompound(pages[0])) {
+			head = compound_head(pages[0]);
+			lock_page(head);
+		}
 		ret = vm_insert_pages(vma, addr, pages, &num);
+		if (head)
+			unlock_page(head);
 		if (ret)
-			break;
-		pages += batch;
-		addr += batch << PAGE_SHIFT;
-		left -= batch;
+			return ret;
+		pages += n;
+		addr += n << PAGE_SHIFT;
+		left -= n;
 		cond_resched();
 	}
-
-	if (locked)
-		unlock_page(locked);
-	return ret;
+	return 0;
 }
 
 /**

@@ -105,6 +105,8 @@ TEST_F(mmap, file_modes)
 	EXPECT_EQ(0444, st.st_mode & 07777);
 	ASSERT_EQ(0, stat(RP_PARAMS "size", &st));
 	EXPECT_EQ(0444, st.st_mode & 07777);
+	ASSERT_EQ(0, stat(RP_PARAMS "map", &st));
+	EXPECT_EQ(0444, st.st_mode & 07777);
 }
 
 /* memparse() of a size= string as the module does, rounded up to pages */
@@ -120,36 +122,46 @@ static u64 parse_size(const char *s, size_t page)
 	return (v + page - 1) / page * page;
 }
 
+/* The word after "@key=" in @env, or @def */
+static const char *param_word(const char *env, const char *key,
+			      const char *def, char *buf, size_t size)
+{
+	const char *p = env ? strstr(env, key) : NULL;
+
+	if (!p)
+		return def;
+	p += strlen(key);
+	snprintf(buf, size, "%.*s", (int)strcspn(p, " \t"), p);
+	return buf;
+}
+
 /*
  * The parameters the runner loaded the module with, from
- * REMAP_PFN_PARAMS ("allocator=kmalloc size=20K"); defaults if absent.
+ * REMAP_PFN_PARAMS ("allocator=kmalloc size=20K map=pages"); defaults if
+ * absent.
  */
-static void expected_params(size_t page, const char **alloc, u64 *size)
+static void expected_params(size_t page, const char **alloc, u64 *size,
+			    const char **map)
 {
 	const char *env = getenv("REMAP_PFN_PARAMS");
-	const char *p;
+	static char alloc_buf[32], size_buf[32], map_buf[32];
 
-	*alloc = "vmalloc";
-	*size = parse_size("128K", page);
-	if (!env)
-		return;
-	p = strstr(env, "allocator=");
-	if (p) {
-		static char name[32];
-		size_t n = strcspn(p + 10, " \t");
-
-		snprintf(name, sizeof(name), "%.*s", (int)n, p + 10);
-		*alloc = name;
-	}
-	p = strstr(env, "size=");
-	if (p)
-		*size = parse_size(p + 5, page);
+	*alloc = param_word(env, "allocator=", "vmalloc", alloc_buf,
+			    sizeof(alloc_buf));
+	*size = parse_size(param_word(env, "size=", "128K", size_buf,
+				      sizeof(size_buf)), page);
+	*map = param_word(env, "map=", "pfn", map_buf, sizeof(map_buf));
 }
 
 static const char *const alloc_names[] = {
 	[REMAP_PFN_ALLOC_KMALLOC] = "kmalloc",
 	[REMAP_PFN_ALLOC_VMALLOC] = "vmalloc",
 	[REMAP_PFN_ALLOC_PAGES] = "alloc_pages",
+};
+
+static const char *const map_names[] = {
+	[REMAP_PFN_MAP_PFN] = "pfn",
+	[REMAP_PFN_MAP_PAGES] = "pages",
 };
 
 /*
@@ -162,13 +174,13 @@ TEST_F(mmap, info_page_agrees_with_ioctl_params_procfs)
 	const struct remap_pfn_info *ip;
 	struct remap_pfn_info info;
 	char text[64], want[64];
-	const char *exp_alloc;
+	const char *exp_alloc, *exp_map;
 	struct rp_stats st;
 	u64 exp_size;
 	const u8 *p;
 	size_t i;
 
-	expected_params(self->page, &exp_alloc, &exp_size);
+	expected_params(self->page, &exp_alloc, &exp_size, &exp_map);
 	p = rp_map(self->fd, REMAP_PFN_OFF_INFO, self->page, PROT_READ);
 	ASSERT_NE(MAP_FAILED, p) TH_LOG("mmap info: %s", strerror(errno));
 	ip = (const void *)p;
@@ -178,9 +190,11 @@ TEST_F(mmap, info_page_agrees_with_ioctl_params_procfs)
 	EXPECT_STREQ(exp_alloc, alloc_names[info.allocator]);
 	EXPECT_EQ(exp_size, info.size);
 	EXPECT_EQ(self->page, info.page_size);
+	ASSERT_GT(ARRAY_SIZE(map_names), info.map);
+	EXPECT_STREQ(exp_map, map_names[info.map]);
+	EXPECT_EQ(0, info.reserved0);
 	EXPECT_EQ(0, info.reserved[0]);
 	EXPECT_EQ(0, info.reserved[1]);
-	EXPECT_EQ(0, info.reserved[2]);
 	/* the info mapping itself is live */
 	EXPECT_EQ(1, info.mappings);
 	EXPECT_EQ(self->page, info.mapped_bytes);
@@ -202,9 +216,10 @@ TEST_F(mmap, info_page_agrees_with_ioctl_params_procfs)
 	EXPECT_EQ(info.chunks, ip->chunks);
 	EXPECT_EQ(info.mappings, ip->mappings);
 	EXPECT_EQ(info.mapped_bytes, ip->mapped_bytes);
+	EXPECT_EQ(info.map, ip->map);
+	EXPECT_EQ(0, ip->reserved0);
 	EXPECT_EQ(0, ip->reserved[0]);
 	EXPECT_EQ(0, ip->reserved[1]);
-	EXPECT_EQ(0, ip->reserved[2]);
 	for (i = sizeof(*ip); i < self->page; i++)
 		if (p[i])
 			break;
@@ -212,6 +227,7 @@ TEST_F(mmap, info_page_agrees_with_ioctl_params_procfs)
 
 	ASSERT_EQ(0, rp_read_stats(&st));
 	EXPECT_STREQ(alloc_names[info.allocator], st.allocator);
+	EXPECT_STREQ(map_names[info.map], st.map);
 	EXPECT_EQ(info.size, st.size);
 	EXPECT_EQ(info.chunks, st.chunks);
 	EXPECT_EQ(1, st.mappings);
@@ -222,6 +238,9 @@ TEST_F(mmap, info_page_agrees_with_ioctl_params_procfs)
 	EXPECT_STREQ(want, text);
 	ASSERT_LT(0, rp_read_file(RP_PARAMS "size", text, sizeof(text)));
 	snprintf(want, sizeof(want), "%llu\n", (unsigned long long)info.size);
+	EXPECT_STREQ(want, text);
+	ASSERT_LT(0, rp_read_file(RP_PARAMS "map", text, sizeof(text)));
+	snprintf(want, sizeof(want), "%s\n", map_names[info.map]);
 	EXPECT_STREQ(want, text);
 
 	ASSERT_EQ(0, munmap((void *)p, self->page));
@@ -455,6 +474,36 @@ TEST_F_TIMEOUT(mmap, subranges_map_their_bytes, 180)
 		ASSERT_EQ(0, munmap(p, n * pg));
 	}
 	ASSERT_EQ(0, rp_pwrite_pattern(self->fd, 0, 0, self->size));
+}
+
+/*
+ * A read-only fd still maps MAP_SHARED, read-only: the kernel drops
+ * VM_SHARED for it, so "shared" must be judged by VM_MAYSHARE.
+ */
+TEST_F(mmap, read_only_fd_maps_shared)
+{
+	const struct remap_pfn_info *ip;
+	u8 *d;
+	int fd;
+
+	fd = open(RP_DEV, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, rp_pwrite_pattern(self->fd, 23, 0, self->page));
+	d = rp_map(fd, 0, self->page, PROT_READ);
+	ASSERT_NE(MAP_FAILED, d) TH_LOG("mmap: %s", strerror(errno));
+	EXPECT_EQ(-1, rp_check(d, 23, 0, self->page));
+	ip = rp_map(fd, REMAP_PFN_OFF_INFO, self->page, PROT_READ);
+	ASSERT_NE(MAP_FAILED, ip) TH_LOG("mmap info: %s", strerror(errno));
+	EXPECT_EQ(self->size, ip->size);
+	/* and never writable through that fd */
+	EXPECT_EQ(MAP_FAILED, rp_map(fd, 0, self->page, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(-1, mprotect(d, self->page, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	ASSERT_EQ(0, munmap(d, self->page));
+	ASSERT_EQ(0, munmap((void *)ip, self->page));
+	close(fd);
+	ASSERT_EQ(0, rp_pwrite_pattern(self->fd, 0, 0, self->page));
 }
 
 /* VM_DONTEXPAND: mremap() cannot grow any mapping, in place or moving */

@@ -18,7 +18,12 @@
 #include "../../kselftest_harness.h"
 #include "remap_pfn_util.h"
 
-#define CYCLES		20
+/*
+ * Free page counts drift by about ten pages over a run whatever the
+ * driver does; 40 cycles with half a page of slack each still catch a
+ * leak of one page per cycle.
+ */
+#define CYCLES		40
 #define LOG_MAX		32768
 
 static char ko_path[PATH_MAX];
@@ -428,6 +433,31 @@ TEST_F(module, unknown_allocator_einval)
 		       names);
 }
 
+/* An unknown map= mode is EINVAL, with a line listing the valid names */
+TEST_F(module, unknown_map_einval)
+{
+	const char *const names[] = { "pfn", "pages", NULL };
+
+	expect_refused(_metadata, &self->m, "map=bogus", EINVAL, names);
+	expect_refused(_metadata, &self->m, "map=page", EINVAL, names);
+}
+
+/*
+ * map=pages cannot insert slab pages: a kmalloc buffer small enough to
+ * come from a slab cache (8K here) is EINVAL, with a line naming the way
+ * out; a larger one loads.
+ */
+TEST_F(module, map_pages_refuses_slab_kmalloc)
+{
+	const char *const hint[] = { "map=pfn", NULL };
+
+	expect_refused(_metadata, &self->m, "allocator=kmalloc size=8K map=pages",
+		       EINVAL, hint);
+	load_and_check(_metadata, &self->m,
+		       "allocator=kmalloc size=12K map=pages", "kmalloc",
+		       3 * self->m.page);
+}
+
 /* size=0 is EINVAL, with a log line */
 TEST_F(module, size_zero_einval)
 {
@@ -596,8 +626,9 @@ static int cycle(int ko, const char *params, size_t page)
 }
 
 /*
- * Loading, using and unloading 20 times in a row gives every page back:
- * free memory ends where it started, within two pages per cycle.
+ * Loading, using and unloading 40 times in a row gives every page back.
+ * Free pages are counted exactly enough (a few pages of noise in all) that
+ * even one page lost per cycle shows, so allow half a page per cycle.
  */
 TEST_F_TIMEOUT(module, load_unload_cycles_keep_memory, 300)
 {
@@ -606,7 +637,7 @@ TEST_F_TIMEOUT(module, load_unload_cycles_keep_memory, 300)
 		"allocator=vmalloc size=1M",
 		"allocator=alloc_pages size=1M",
 	};
-	const long slack = 2 * CYCLES;
+	const long slack = CYCLES / 2;
 	unsigned int k;
 	int n, ret;
 

@@ -108,33 +108,28 @@ FIXTURE(acct_range)
 
 FIXTURE_VARIANT(acct_range)
 {
-	int part;	/* 0 whole buffer, 1 first half, 2 second half */
+	enum rp_part part;
 };
 
 FIXTURE_VARIANT_ADD(acct_range, whole)
 {
-	.part = 0,
+	.part = RP_WHOLE,
 };
 
 FIXTURE_VARIANT_ADD(acct_range, first_half)
 {
-	.part = 1,
+	.part = RP_FIRST_HALF,
 };
 
 FIXTURE_VARIANT_ADD(acct_range, second_half)
 {
-	.part = 2,
+	.part = RP_SECOND_HALF,
 };
 
 FIXTURE_SETUP(acct_range)
 {
-	u64 half;
-
 	setup_idle(_metadata, &self->fd, &self->size, &self->page);
-	half = self->size / self->page / 2 * self->page;
-	self->off = variant->part == 2 ? half : 0;
-	self->len = variant->part == 0 ? self->size :
-		    variant->part == 1 ? half : self->size - half;
+	rp_part(self->size, self->page, variant->part, &self->off, &self->len);
 }
 
 FIXTURE_TEARDOWN(acct_range)
@@ -381,6 +376,72 @@ TEST_F(acct, munmap_middle_splits)
 	ASSERT_EQ(0, munmap(d, size));
 	check_counts(self->fd, 0, 0, 0, 0);
 	ASSERT_EQ(0, rp_pwrite_pattern(self->fd, 0, 0, size));
+}
+
+/*
+ * mremap() moving one page out of the middle leaves three VMAs of the same
+ * bytes: the split, the copy and the unmap of the old page all balance.
+ */
+TEST_F(acct, mremap_move_middle_page)
+{
+	const size_t pg = self->page, size = self->size;
+	u8 *d, *to, *q;
+
+	if (size < 3 * pg)
+		SKIP(return, "needs a buffer of 3 pages or more");
+	ASSERT_EQ(0, rp_pwrite_pattern(self->fd, 74, 0, size));
+	d = rp_map(self->fd, 0, size, PROT_READ | PROT_WRITE);
+	ASSERT_NE(MAP_FAILED, d);
+	to = mmap(NULL, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, to);
+	q = mremap(d + pg, pg, pg, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+	ASSERT_EQ(to, q) TH_LOG("mremap: %s", strerror(errno));
+	check_counts(self->fd, 3, size, 1, size);
+	EXPECT_EQ(-1, rp_check(q, 74, pg, pg));
+	EXPECT_EQ(-1, rp_check(d, 74, 0, pg));
+	EXPECT_EQ(-1, rp_check(d + 2 * pg, 74, 2 * pg, size - 2 * pg));
+	ASSERT_EQ(0, munmap(q, pg));
+	check_counts(self->fd, 2, size - pg, 1, size - pg);
+	ASSERT_EQ(0, munmap(d, size));
+	check_counts(self->fd, 0, 0, 0, 0);
+	ASSERT_EQ(0, rp_pwrite_pattern(self->fd, 0, 0, size));
+}
+
+/*
+ * A child does not get the part of a mapping marked MADV_DONTFORK, and
+ * the accounting counts only the VMAs it did get.
+ */
+TEST_F(acct, fork_skips_dontfork_part)
+{
+	const size_t pg = self->page, size = self->size;
+	struct rp_child c;
+	char r_byte;
+	pid_t pid;
+	u8 *d;
+
+	if (size < 3 * pg)
+		SKIP(return, "needs a buffer of 3 pages or more");
+	d = rp_map(self->fd, 0, size, PROT_READ | PROT_WRITE);
+	ASSERT_NE(MAP_FAILED, d);
+	ASSERT_EQ(0, madvise(d + pg, pg, MADV_DONTFORK));
+	check_counts(self->fd, 3, size, 1, size);
+	pid = rp_child_fork(&c);
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char r = self_check(size - pg);
+
+		if (write(c.to, &r, 1) != 1 || rp_sync_wait(c.from))
+			_exit(3);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(c.from, &r_byte, 1));
+	EXPECT_EQ(0, r_byte) TH_LOG("child's caller_* wrong");
+	check_counts(self->fd, 5, 2 * size - pg, 2, size);
+	ASSERT_EQ(0, rp_sync_send(c.to));
+	ASSERT_EQ(0, rp_child_reap(&c));
+	check_counts(self->fd, 3, size, 1, size);
+	ASSERT_EQ(0, munmap(d, size));
+	check_counts(self->fd, 0, 0, 0, 0);
 }
 
 /*

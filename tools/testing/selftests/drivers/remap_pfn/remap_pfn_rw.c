@@ -232,9 +232,10 @@ TEST_F(rw, ioctl_info_fields)
 	EXPECT_GE(info.size / self->page, info.chunks);
 	EXPECT_EQ(0, info.mappings);
 	EXPECT_EQ(0, info.mapped_bytes);
+	EXPECT_GE(REMAP_PFN_MAP_PAGES, info.map);
+	EXPECT_EQ(0, info.reserved0);
 	EXPECT_EQ(0, info.reserved[0]);
 	EXPECT_EQ(0, info.reserved[1]);
-	EXPECT_EQ(0, info.reserved[2]);
 	ASSERT_EQ(0, rp_read_stats(&st));
 	EXPECT_EQ(st.size, info.size);
 	EXPECT_EQ(st.chunks, info.chunks);

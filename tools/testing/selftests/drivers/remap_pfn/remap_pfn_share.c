@@ -42,33 +42,23 @@ FIXTURE(range)
 
 FIXTURE_VARIANT(range)
 {
-	int part;	/* 0 whole buffer, 1 first half, 2 second half */
+	enum rp_part part;
 };
 
 FIXTURE_VARIANT_ADD(range, whole)
 {
-	.part = 0,
+	.part = RP_WHOLE,
 };
 
 FIXTURE_VARIANT_ADD(range, first_half)
 {
-	.part = 1,
+	.part = RP_FIRST_HALF,
 };
 
 FIXTURE_VARIANT_ADD(range, second_half)
 {
-	.part = 2,
+	.part = RP_SECOND_HALF,
 };
-
-/* Halves in whole pages; with an odd page count the second is larger */
-static void rp_part(u64 size, size_t page, int part, u64 *off,
-		    size_t *len)
-{
-	u64 half = size / page / 2 * page;
-
-	*off = part == 2 ? half : 0;
-	*len = part == 0 ? size : part == 1 ? half : size - half;
-}
 
 FIXTURE_SETUP(range)
 {

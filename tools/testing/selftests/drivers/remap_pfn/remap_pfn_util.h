@@ -58,6 +58,7 @@ static inline int rp_open(void)
 
 static inline int rp_get_info(int fd, struct remap_pfn_info *info)
 {
+	/* poison first: a field the driver forgets to fill must not pass */
 	memset(info, 0xa5, sizeof(*info));
 	return ioctl(fd, REMAP_PFN_IOC_INFO, info);
 }
@@ -65,6 +66,27 @@ static inline int rp_get_info(int fd, struct remap_pfn_info *info)
 static inline void *rp_map(int fd, u64 off, size_t len, int prot)
 {
 	return mmap(NULL, len, prot, MAP_SHARED, fd, (off_t)off);
+}
+
+/* The parts of the buffer that the FIXTURE_VARIANTs run one test body on */
+enum rp_part {
+	RP_WHOLE,
+	RP_FIRST_HALF,
+	RP_SECOND_HALF,
+};
+
+/*
+ * Offset and length of @part, in whole pages: with an odd number of pages
+ * the second half is the larger, and a one-page buffer has no first half.
+ */
+static inline void rp_part(u64 size, size_t page, enum rp_part part,
+			   u64 *off, size_t *len)
+{
+	u64 half = size / page / 2 * page;
+
+	*off = part == RP_SECOND_HALF ? half : 0;
+	*len = part == RP_WHOLE ? size :
+	       part == RP_FIRST_HALF ? half : size - half;
 }
 
 /*
@@ -206,6 +228,7 @@ static inline ssize_t rp_read_file(const char *path, char *buf, size_t size)
 /* The values of /proc/driver/remap_pfn */
 struct rp_stats {
 	char allocator[32];
+	char map[32];
 	u64 size;
 	u64 chunks;
 	u64 mappings;
@@ -216,7 +239,7 @@ struct rp_stats {
 };
 
 static const char * const rp_stat_keys[] = {
-	"allocator", "size", "chunks", "mappings", "mapped_bytes",
+	"allocator", "map", "size", "chunks", "mappings", "mapped_bytes",
 	"processes", "caller_vm_bytes", "caller_mapped_bytes",
 };
 
@@ -229,8 +252,9 @@ static const char * const rp_stat_keys[] = {
  */
 static inline int rp_parse_stats(const char *text, struct rp_stats *st)
 {
+	char *name[RP_NR_STATS] = { st->allocator, st->map };
 	u64 *num[RP_NR_STATS] = {
-		NULL, &st->size, &st->chunks, &st->mappings,
+		NULL, NULL, &st->size, &st->chunks, &st->mappings,
 		&st->mapped_bytes, &st->processes, &st->caller_vm_bytes,
 		&st->caller_mapped_bytes,
 	};
@@ -253,7 +277,7 @@ static inline int rp_parse_stats(const char *text, struct rp_stats *st)
 		if (!num[i]) {
 			if (vlen >= sizeof(st->allocator))
 				return i + 1;
-			memcpy(st->allocator, p, vlen);
+			memcpy(name[i], p, vlen);
 		} else {
 			const char *q;
 
