@@ -14,8 +14,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 result=${1:?usage: check-vm.sh RESULT}
-default_configs='allocator=kmalloc size=128K;allocator=vmalloc size=128K;allocator=alloc_pages size=128K;allocator=vmalloc size=20K;allocator=kmalloc size=4M;allocator=vmalloc size=64M;allocator=alloc_pages size=64M'
-IFS=';' read -r -a configs <<< "${CHECK_CONFIGS:-$default_configs}"
+IFS=';' read -r -a configs <<< "${CHECK_CONFIGS:-$CHECK_DEFAULT_CONFIGS}"
 
 kver=$(cat "$OUT/check/kver")
 logs=$OUT/check/logs
