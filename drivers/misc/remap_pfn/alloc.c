@@ -206,7 +206,8 @@ static void remap_pfn_alloc_pages_free(struct remap_pfn_buf *buf)
 }
 
 static int remap_pfn_alloc_pages_map(struct remap_pfn_buf *buf,
-			       struct vm_area_struct *vma, unsigned long off)
+				     struct vm_area_struct *vma,
+				     unsigned long off)
 {
 	unsigned long i = off >> PAGE_SHIFT;
 	unsigned long end = i + vma_pages(vma);
@@ -231,7 +232,7 @@ static int remap_pfn_alloc_pages_map(struct remap_pfn_buf *buf,
 }
 
 static void *remap_pfn_alloc_pages_page_vaddr(struct remap_pfn_buf *buf,
-					unsigned long pgoff)
+					      unsigned long pgoff)
 {
 	/* GFP_KERNEL pages are never highmem, so always in the linear map */
 	return page_address(buf->pages[pgoff]);
