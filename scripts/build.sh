@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# build.sh run|check: install what is missing, then build everything the
-# VM needs into $OUT/$1/initramfs.cpio and record the kernel release to
+# build.sh run|check|bench: install what is missing, then build everything
+# the VM needs into $OUT/$1/initramfs.cpio and record the kernel release to
 # boot in $OUT/$1/kver. 'run' leaves the selftests out: it does not need
-# them, and a newcomer's first command should not wait for them.
+# them, and a newcomer's first command should not wait for them; nor does
+# 'bench' (scripts/bench.sh adds the benchmark itself).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-what=${1:?usage: build.sh run|check}
+what=${1:?usage: build.sh run|check|bench}
 "$REPO/scripts/deps.sh"
 
 # Only now, with the packages in place, is there a kernel to name.

@@ -9,8 +9,9 @@
 # which it prints:
 #
 #   checkpatch  scripts/checkpatch.pl --strict --no-tree -f on the driver
-#               (.c .h Makefile Kconfig), the UAPI header and the selftests
-#               (.c .h .sh Makefile)
+#               (.c .h Makefile Kconfig), the UAPI header, the selftests
+#               (.c .h .sh Makefile) and the benchmark in tools/remap_pfn_bench
+#               (its program and baseline module)
 #   sparse      the module built with C=2 CHECK=sparse
 #   W=1         the module built from scratch with W=1
 #   kernel-doc  scripts/kernel-doc -none -v -Werror on the driver sources
@@ -50,9 +51,11 @@ files() {
 drv=drivers/misc/remap_pfn
 uapi=include/uapi/linux/remap_pfn.h
 sel=tools/testing/selftests/drivers/remap_pfn
+bench=tools/remap_pfn_bench	# the benchmark and its baseline module
 mapfile -t driver_files < <(files "$drv")
 mapfile -t checkpatch_files < <(
-	files "$drv" "$uapi" "$sel" | grep -E '\.(c|h|sh)$|(^|/)(Makefile|Kconfig)$')
+	files "$drv" "$uapi" "$sel" "$bench" |
+		grep -E '\.(c|h|sh)$|(^|/)(Makefile|Kconfig)$')
 mapfile -t kdoc_files < <(files "$drv" "$uapi" | grep -E '\.[ch]$')
 mapfile -t rst_files < <(files 'Documentation/*.rst' README.rst)
 [ ${#driver_files[@]} -gt 0 ] || die "no driver files in $REPO/$drv"

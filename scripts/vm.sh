@@ -13,22 +13,27 @@
 #                   output, dmesg, exit marker), see scripts/vm-init
 #   --quiet         show the console only in the log, not on stdout
 #   --append ARGS   extra kernel command line
+#   --kernel IMAGE  boot IMAGE instead of /boot/vmlinuz-$KVER (a kernel built
+#                   here, e.g. the debug kernel of scripts/debug-kernel.sh)
 #
 # The guest's result is never guessed: without the exit marker (the guest
 # hung, crashed or hit the time limit) vm.sh fails with status 125.
 #
 # Environment: VM_TIMEOUT (seconds, default 300), VM_MEM (default 1G),
-# VM_SMP (default 2), VM_ACCEL (kvm or tcg; probed when unset).
+# VM_SMP (default 2), VM_ACCEL (kvm or tcg; probed when unset),
+# VM_QEMU_ARGS (more QEMU options, split at blanks; scripts/bench.sh passes
+# "-icount shift=0,sleep=off" there).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-log=/dev/null report='' quiet='' append=''
+log=/dev/null report='' quiet='' append='' kernel=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--log) log=$2; shift 2 ;;
 	--report) report=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
 	--append) append=$2; shift 2 ;;
+	--kernel) kernel=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -36,6 +41,7 @@ while [ $# -gt 0 ]; do
 done
 [ $# -eq 3 ] || die "usage: $0 [options] KVER INITRAMFS JOB.sh"
 kver=$1 initramfs=$2 job=$3
+kernel=${kernel:-/boot/vmlinuz-$kver}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/remap_pfn-vm.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -57,8 +63,10 @@ qemu=(qemu-system-x86_64 -accel "$accel" -machine pc
 	-m "${VM_MEM:-1G}" -smp "${VM_SMP:-2}"
 	-nodefaults -display none -no-reboot
 	-serial stdio -serial "file:$report"
-	-kernel "/boot/vmlinuz-$kver" -initrd "$tmp/initrd"
+	-kernel "$kernel" -initrd "$tmp/initrd"
 	-append "console=ttyS0 panic=-1 $append")
+read -r -a qemu_extra <<< "${VM_QEMU_ARGS:-}"
+qemu+=(${qemu_extra[@]+"${qemu_extra[@]}"})
 
 set +e
 if [ -n "$quiet" ]; then

@@ -86,7 +86,11 @@ static void remap_pfn_track(struct remap_pfn_device *rdev,
 	struct mm_struct *mm = vma->vm_mm;
 	struct remap_pfn_mm *rmm;
 
-	mmap_assert_write_locked(mm);
+	/*
+	 * Not mmap_assert_write_locked(): under CONFIG_DEBUG_VM it needs
+	 * dump_mm(), which 6.1 does not export to modules.
+	 */
+	lockdep_assert_held_write(&mm->mmap_lock);
 
 	spin_lock(&rdev->lock);
 	rmm = remap_pfn_mm_find(rdev, mm);
@@ -279,7 +283,7 @@ static void remap_pfn_sum_vmas(struct mm_struct *mm, u64 *vm_bytes,
 	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
 
-	mmap_assert_locked(mm);
+	lockdep_assert_held(&mm->mmap_lock);
 	for_each_vma(vmi, vma) {
 		unsigned long len = vma->vm_end - vma->vm_start;
 

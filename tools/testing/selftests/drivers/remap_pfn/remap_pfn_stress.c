@@ -40,34 +40,56 @@
 #define MAP_PAGES_MAX	64	/* a random mapping, unless the whole buffer */
 
 /* Every operation a worker does, counted under its name */
-#define RP_OPS(op)							\
-	op(MMAP, "mmap")						\
-	op(MMAP_BAD, "mmap_invalid")					\
-	op(MMAP_INFO, "mmap_info")					\
-	op(MUNMAP, "munmap")						\
-	op(MUNMAP_PART, "munmap_partial")				\
-	op(MPROTECT, "mprotect")					\
-	op(MPROTECT_BAD, "mprotect_refused")				\
-	op(MREMAP_MOVE, "mremap_move")					\
-	op(MREMAP_GROW, "mremap_grow_refused")				\
-	op(MREMAP_SHRINK, "mremap_shrink")				\
-	op(FORK, "fork")						\
-	op(STORE, "store_through_mapping")				\
-	op(WRITE, "lseek_write")					\
-	op(PWRITE, "pwrite")						\
-	op(WRITE_END, "write_at_end")					\
-	op(READ, "lseek_read")						\
-	op(PREAD, "pread")						\
-	op(LSEEK, "lseek")						\
-	op(IOCTL, "ioctl")						\
-	op(PROCFS, "procfs")						\
-	op(CLOSE, "close_while_mapped")					\
-	op(VERIFY, "verify")
+enum rp_op {
+	OP_MMAP,
+	OP_MMAP_BAD,
+	OP_MMAP_INFO,
+	OP_MUNMAP,
+	OP_MUNMAP_PART,
+	OP_MPROTECT,
+	OP_MPROTECT_BAD,
+	OP_MREMAP_MOVE,
+	OP_MREMAP_GROW,
+	OP_MREMAP_SHRINK,
+	OP_FORK,
+	OP_STORE,
+	OP_WRITE,
+	OP_PWRITE,
+	OP_WRITE_END,
+	OP_READ,
+	OP_PREAD,
+	OP_LSEEK,
+	OP_IOCTL,
+	OP_PROCFS,
+	OP_CLOSE,
+	OP_VERIFY,
+	NR_OPS
+};
 
-#define RP_OP_ENUM(e, s)	OP_##e,
-#define RP_OP_NAME(e, s)	s,
-enum rp_op { RP_OPS(RP_OP_ENUM) NR_OPS };
-static const char *const op_names[] = { RP_OPS(RP_OP_NAME) };
+static const char *const op_names[] = {
+	[OP_MMAP] = "mmap",
+	[OP_MMAP_BAD] = "mmap_invalid",
+	[OP_MMAP_INFO] = "mmap_info",
+	[OP_MUNMAP] = "munmap",
+	[OP_MUNMAP_PART] = "munmap_partial",
+	[OP_MPROTECT] = "mprotect",
+	[OP_MPROTECT_BAD] = "mprotect_refused",
+	[OP_MREMAP_MOVE] = "mremap_move",
+	[OP_MREMAP_GROW] = "mremap_grow_refused",
+	[OP_MREMAP_SHRINK] = "mremap_shrink",
+	[OP_FORK] = "fork",
+	[OP_STORE] = "store_through_mapping",
+	[OP_WRITE] = "lseek_write",
+	[OP_PWRITE] = "pwrite",
+	[OP_WRITE_END] = "write_at_end",
+	[OP_READ] = "lseek_read",
+	[OP_PREAD] = "pread",
+	[OP_LSEEK] = "lseek",
+	[OP_IOCTL] = "ioctl",
+	[OP_PROCFS] = "procfs",
+	[OP_CLOSE] = "close_while_mapped",
+	[OP_VERIFY] = "verify",
+};
 
 /* Shared with the parent: what each worker did and what it left */
 struct rp_worker_report {
@@ -108,7 +130,7 @@ static const char *const allocator_names[] = {
 	[REMAP_PFN_ALLOC_PAGES] = "alloc_pages",
 };
 
-static void __attribute__((format(printf, 2, 3)))
+static void
 failf(struct rp_worker *w, const char *fmt, ...)
 {
 	va_list ap;
@@ -665,7 +687,7 @@ static void op_fork(struct rp_worker *w)
 {
 	struct rp_map *m = NULL;
 	unsigned int i, start = w->nr_maps ? below(w, w->nr_maps) : 0;
-	bool kill_it = chance(w, 25);
+	bool kill_it = chance(w, 25), clean, killed;
 	u64 seed = rnd(w), off = 0, o, l;
 	size_t len = 0;
 	int status;
@@ -718,9 +740,9 @@ static void op_fork(struct rp_worker *w)
 	}
 	if (waitpid(pid, &status, 0) != pid)
 		failf(w, "waitpid: %s", strerror(errno));
-	if (kill_it ? !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) &&
-		      !(WIFEXITED(status) && !WEXITSTATUS(status)) :
-		      !(WIFEXITED(status) && !WEXITSTATUS(status)))
+	clean = WIFEXITED(status) && !WEXITSTATUS(status);
+	killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+	if (!clean && !(kill_it && killed))
 		failf(w, "the child ended with status %#x", status);
 	if (m) {
 		u64 keep = w->rng;
@@ -936,7 +958,8 @@ static void op_procfs(struct rp_worker *w)
 		      (unsigned long long)st.chunks);
 	if (st.caller_mapped_bytes != own_mapped_bytes(w) ||
 	    m.dev_bytes != own_mapped_bytes(w) || m.dev_vmas != w->nr_maps)
-		failf(w, "caller_mapped_bytes %llu, /proc/self/maps %llu in %u VMAs, but this process maps %llu in %u",
+		failf(w,
+		      "caller_mapped_bytes %llu, /proc/self/maps %llu in %u VMAs, but this process maps %llu in %u",
 		      (unsigned long long)st.caller_mapped_bytes,
 		      (unsigned long long)m.dev_bytes, m.dev_vmas,
 		      (unsigned long long)own_mapped_bytes(w), w->nr_maps);
@@ -946,7 +969,8 @@ static void op_procfs(struct rp_worker *w)
 		      (unsigned long long)m.vm_bytes);
 	if (st.mappings < w->nr_maps || st.mapped_bytes < own_mapped_bytes(w) ||
 	    (w->nr_maps && !st.processes))
-		failf(w, "procfs: %llu mappings, %llu bytes, %llu processes; this process alone has %u of %llu bytes",
+		failf(w,
+		      "procfs: %llu mappings, %llu bytes, %llu processes; this process alone has %u of %llu bytes",
 		      (unsigned long long)st.mappings,
 		      (unsigned long long)st.mapped_bytes,
 		      (unsigned long long)st.processes, w->nr_maps,
@@ -1007,28 +1031,72 @@ static void worker(struct rp_worker *w)
 			pick -= mix[i].weight;
 		w->op = mix[i].op;
 		switch (w->op) {
-		case OP_MMAP: op_mmap(w); break;
-		case OP_MMAP_BAD: op_mmap_bad(w); break;
-		case OP_MMAP_INFO: op_mmap_info(w); break;
-		case OP_MUNMAP: op_munmap(w); break;
-		case OP_MUNMAP_PART: op_munmap_part(w); break;
-		case OP_MPROTECT: op_mprotect(w); break;
-		case OP_MPROTECT_BAD: op_mprotect_bad(w); break;
-		case OP_MREMAP_MOVE: op_mremap_move(w); break;
-		case OP_MREMAP_GROW: op_mremap_grow(w); break;
-		case OP_MREMAP_SHRINK: op_mremap_shrink(w); break;
-		case OP_FORK: op_fork(w); break;
-		case OP_STORE: op_store(w); break;
-		case OP_WRITE: op_write(w, false); break;
-		case OP_PWRITE: op_write(w, true); break;
-		case OP_WRITE_END: op_write_end(w); break;
-		case OP_READ: op_read(w, false); break;
-		case OP_PREAD: op_read(w, true); break;
-		case OP_LSEEK: op_lseek(w); break;
-		case OP_IOCTL: op_ioctl(w); break;
-		case OP_PROCFS: op_procfs(w); break;
-		case OP_CLOSE: op_close(w); break;
-		default: verify_all(w); break;
+		case OP_MMAP:
+			op_mmap(w);
+			break;
+		case OP_MMAP_BAD:
+			op_mmap_bad(w);
+			break;
+		case OP_MMAP_INFO:
+			op_mmap_info(w);
+			break;
+		case OP_MUNMAP:
+			op_munmap(w);
+			break;
+		case OP_MUNMAP_PART:
+			op_munmap_part(w);
+			break;
+		case OP_MPROTECT:
+			op_mprotect(w);
+			break;
+		case OP_MPROTECT_BAD:
+			op_mprotect_bad(w);
+			break;
+		case OP_MREMAP_MOVE:
+			op_mremap_move(w);
+			break;
+		case OP_MREMAP_GROW:
+			op_mremap_grow(w);
+			break;
+		case OP_MREMAP_SHRINK:
+			op_mremap_shrink(w);
+			break;
+		case OP_FORK:
+			op_fork(w);
+			break;
+		case OP_STORE:
+			op_store(w);
+			break;
+		case OP_WRITE:
+			op_write(w, false);
+			break;
+		case OP_PWRITE:
+			op_write(w, true);
+			break;
+		case OP_WRITE_END:
+			op_write_end(w);
+			break;
+		case OP_READ:
+			op_read(w, false);
+			break;
+		case OP_PREAD:
+			op_read(w, true);
+			break;
+		case OP_LSEEK:
+			op_lseek(w);
+			break;
+		case OP_IOCTL:
+			op_ioctl(w);
+			break;
+		case OP_PROCFS:
+			op_procfs(w);
+			break;
+		case OP_CLOSE:
+			op_close(w);
+			break;
+		default:
+			verify_all(w);
+			break;
 		}
 		w->rep->ops[w->op]++;
 	}
@@ -1063,15 +1131,17 @@ static unsigned long env_or(const char *name, unsigned long def)
 }
 
 /* Try to unload until told to stop; every try must be refused */
-static void unloader(volatile int *stop, u64 *tries)
+static void unloader(int *stop, u64 *tries)
 {
-	while (!*stop) {
+	while (!__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
 		if (!syscall(SYS_delete_module, "remap_pfn", O_NONBLOCK)) {
-			fprintf(stderr, "remap_pfn_stress: FAIL: remap_pfn unloaded while in use\n");
+			fprintf(stderr,
+				"remap_pfn_stress: FAIL: remap_pfn unloaded while in use\n");
 			exit(1);
 		}
 		if (errno != EWOULDBLOCK) {
-			fprintf(stderr, "remap_pfn_stress: FAIL: delete_module: %s, expected EWOULDBLOCK\n",
+			fprintf(stderr,
+				"remap_pfn_stress: FAIL: delete_module: %s, expected EWOULDBLOCK\n",
 				strerror(errno));
 			exit(1);
 		}
@@ -1091,7 +1161,8 @@ static int check_gone(void)
 
 	for (i = 0; i < ARRAY_SIZE(paths); i++) {
 		if (!access(paths[i], F_OK)) {
-			fprintf(stderr, "remap_pfn_stress: FAIL: %s still exists after the unload\n",
+			fprintf(stderr,
+				"remap_pfn_stress: FAIL: %s still exists after the unload\n",
 				paths[i]);
 			bad = 1;
 		}
@@ -1099,7 +1170,7 @@ static int check_gone(void)
 	return bad;
 }
 
-static void usage(const char *argv0)
+static void print_usage(const char *argv0)
 {
 	fprintf(stderr, "usage: %s [-n PROCS] [-t SECONDS] [-s SEED] [-u]\n",
 		argv0);
@@ -1111,7 +1182,7 @@ int main(int argc, char **argv)
 	unsigned long nproc = env_or("REMAP_PFN_STRESS_PROCS", 4);
 	unsigned long seconds = env_or("REMAP_PFN_STRESS_SECONDS", 60);
 	u64 seed = env_or("REMAP_PFN_STRESS_SEED", 0);
-	struct { volatile int stop; u64 tries; } *race;
+	struct { int stop; u64 tries; } *race;
 	struct rp_worker_report *reps;
 	pid_t pids[MAX_PROCS], racer = 0;
 	u64 totals[NR_OPS] = { 0 }, sum = 0, pages, slice;
@@ -1123,15 +1194,24 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "n:t:s:u")) != -1) {
 		switch (opt) {
-		case 'n': nproc = strtoul(optarg, NULL, 0); break;
-		case 't': seconds = strtoul(optarg, NULL, 0); break;
-		case 's': seed = strtoull(optarg, NULL, 0); break;
-		case 'u': unload_race = true; break;
-		default: usage(argv[0]);
+		case 'n':
+			nproc = strtoul(optarg, NULL, 0);
+			break;
+		case 't':
+			seconds = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'u':
+			unload_race = true;
+			break;
+		default:
+			print_usage(argv[0]);
 		}
 	}
 	if (optind != argc || !nproc || nproc > MAX_PROCS)
-		usage(argv[0]);
+		print_usage(argv[0]);
 	if (!seed) {
 		struct timespec now;
 
@@ -1201,7 +1281,9 @@ int main(int argc, char **argv)
 		if (i == nproc - 1 && slice < OWN_PAGES_MAX)
 			w->own_len = dev_size - w->own_off;
 		w->rep = &reps[i];
-		w->fds[0] = w->fds[1] = w->fds[2] = -1;
+		w->fds[0] = -1;
+		w->fds[1] = -1;
+		w->fds[2] = -1;
 		w->shadow = malloc(w->own_len + 1);
 		w->scratch = malloc(MAP_PAGES_MAX * page + w->own_len + page);
 		if (!w->shadow || !w->scratch)
@@ -1247,17 +1329,17 @@ int main(int argc, char **argv)
 			  dev_size - off : slice * page;
 
 		if (reps[i].hash != fnv1a(whole + off, len)) {
-			printf("remap_pfn_stress: FAIL: worker %lu's slice reads differently through the parent's mapping\n",
-			       i);
+			printf("remap_pfn_stress: FAIL: worker %lu's slice %s\n",
+			       i, "reads differently through the parent's mapping");
 			failed = 1;
 		}
 	}
 
 	if (racer > 0) {
-		race->stop = 1;
+		__atomic_store_n(&race->stop, 1, __ATOMIC_RELEASE);
 		if (waitpid(racer, &status, 0) != racer || !WIFEXITED(status) ||
 		    WEXITSTATUS(status)) {
-			printf("remap_pfn_stress: FAIL: the unloading process ended with status %#x\n",
+			printf("remap_pfn_stress: FAIL: unloader status %#x\n",
 			       status);
 			failed = 1;
 		}
@@ -1289,8 +1371,9 @@ int main(int argc, char **argv)
 		       strerror(-ret));
 		failed = 1;
 	} else {
-		printf("remap_pfn_stress: after the run: mappings %llu, mapped_bytes %llu, processes %llu\n",
-		       (unsigned long long)st.mappings,
+		printf("remap_pfn_stress: after the run: mappings %llu, ",
+		       (unsigned long long)st.mappings);
+		printf("mapped_bytes %llu, processes %llu\n",
 		       (unsigned long long)st.mapped_bytes,
 		       (unsigned long long)st.processes);
 		if (st.mappings || st.mapped_bytes || st.processes) {

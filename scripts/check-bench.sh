@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# check-bench.sh RESULT: the "bench" tier of make check, a smoke run of
+# make bench proving that the benchmark works; no figure it measures is
+# judged, so nothing here depends on timings. One boot of make check's
+# initramfs (with the benchmark added) in the benchmark's default icount
+# mode runs every allocator in both mapping modes at 64K and 1M, each
+# figure twice (the first discarded), and a 16M data path through a 1M
+# buffer. Tests:
+#
+#   build    the benchmark program and its baseline module build
+#   run      scripts/bench.sh succeeds: the guest job ran to the end, every
+#            program checked what it moved (bytes written through a mapping
+#            read back by read(), every handed-over block summed by its
+#            consumer), the kernel log is clean, and the report found every
+#            figure it expects and drew the plot
+#   outputs  results.json, table.txt and the PNG are there and agree
+#
+# CHECK_VM_TIMEOUT limits the boot, as in the vm tier.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$REPO/scripts/results.sh"
+
+result=${1:?usage: check-bench.sh RESULT}
+smoke=$OUT/check/bench-smoke
+rm -rf "$smoke"
+mkdir -p "$smoke"
+log=$smoke.log
+
+step "build the benchmark and its baseline module"
+if make -C "$REPO" --no-print-directory bench-build \
+	KVER="$(cat "$OUT/check/kver")" > "$log" 2>&1; then
+	pass build
+	step "smoke run of make bench: one boot, every allocator, 64K and 1M"
+	if BENCH_BASE=check BENCH_ONE_BOOT=1 BENCH_SIZES='64K 1M' BENCH_RUNS=1 \
+		BENCH_DATA=16M BENCH_DATA_SIZE=1M BENCH_OUT="$smoke" \
+		BENCH_VM_TIMEOUT="${CHECK_VM_TIMEOUT:-300}" \
+		"$REPO/scripts/bench.sh" > "$log" 2>&1; then
+		pass run
+	else
+		fail run "scripts/bench.sh failed (log: $log)"
+		show "$log"
+	fi
+
+	step "the smoke run's results.json, table and plot"
+	if why=$(python3 - "$smoke" 2>&1 <<'PY'
+import json, os, sys
+d = sys.argv[1]
+r = json.load(open(os.path.join(d, 'results.json')))
+series = {f['series'] for f in r['figures']}
+want = {a + ' ' + m for a in ('kmalloc', 'vmalloc', 'alloc_pages')
+        for m in ('map=pfn', 'map=pages')} | {'baseline', 'anon', 'memfd'}
+if r['problems']:
+    sys.exit('; '.join(r['problems']))
+if series != want:
+    sys.exit('series %s, expected %s' % (sorted(series), sorted(want)))
+# 3 allocators x 2 sizes x (2 modes + 3 anchors) x 3 metrics, and 6 data
+# figures per allocator
+if len(r['figures']) != 3 * 2 * 5 * 3 + 3 * 6:
+    sys.exit('%d figures, expected 108' % len(r['figures']))
+if r['mode'] != 'icount' or 'GUEST INSTRUCTIONS' not in open(
+        os.path.join(d, 'table.txt')).read():
+    sys.exit('the table does not say it counts guest instructions')
+png = open(os.path.join(d, 'cost-per-page.png'), 'rb').read(8)
+if png != b'\x89PNG\r\n\x1a\n':
+    sys.exit('cost-per-page.png is not a PNG')
+PY
+	); then
+		pass outputs
+	else
+		fail outputs "$(tail -n 1 <<< "$why")"
+	fi
+else
+	fail build "make bench-build failed"
+	show "$log"
+fi
+
+write_results "$result"
