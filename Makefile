@@ -7,7 +7,7 @@
 #   make run        boot a VM, load the driver, run the sharing demo
 #                   (ALLOCATOR=kmalloc|vmalloc|alloc_pages, SIZE=128K)
 #   make check      build everything and run every test tier: lint,
-#                   intree, and the kselftests in VMs
+#                   intree, the kselftests in VMs, bench, debug
 #   make lint       only the lint tier: checkpatch, sparse, W=1, kernel-doc,
 #                   coccicheck, rst
 #   make patch      write the in-tree submission as a patch series to

@@ -262,7 +262,7 @@ section() {
 		$0 == start { on = 1; next }
 		on && index($0, end) == 1 { exit }
 		on' "$log"
-	rc=$(grep -F "@@@ debug: $what exit " "$log" | sed 's/.* exit //' | head -n 1)
+	rc=$(grep -F "@@@ debug: $what exit " "$log" | sed -n '1s/.* exit //p')
 	return "${rc:-125}"
 }
 
@@ -370,5 +370,9 @@ for ((b = 1; b <= boots; b++)); do
 				if (i > 1 && !keep[i - 1]) print "..."
 				print line[i]
 			}
-		}' <(printf '%s\n' "$problems") "$dbg/boot$b/kernel.log" | head -n 600 | sed 's/^/    /'
+		}' <(printf '%s\n' "$problems") "$dbg/boot$b/kernel.log" > "$dbg/boot$b/reports.txt"
+	# at most 600 lines here (a head that stops reading would be SIGPIPE)
+	sed -n '1,600s/^/    /p' "$dbg/boot$b/reports.txt"
+	n=$(grep -c '' "$dbg/boot$b/reports.txt")
+	[ "$n" -le 600 ] || echo "    ... $((n - 600)) more lines in $dbg/boot$b/reports.txt"
 done

@@ -52,9 +52,10 @@ drv=drivers/misc/remap_pfn
 uapi=include/uapi/linux/remap_pfn.h
 sel=tools/testing/selftests/drivers/remap_pfn
 bench=tools/remap_pfn_bench	# the benchmark and its baseline module
+faultload=tools/remap_pfn_faultload
 mapfile -t driver_files < <(files "$drv")
 mapfile -t checkpatch_files < <(
-	files "$drv" "$uapi" "$sel" "$bench" |
+	files "$drv" "$uapi" "$sel" "$bench" "$faultload" |
 		grep -E '\.(c|h|sh)$|(^|/)(Makefile|Kconfig)$')
 mapfile -t kdoc_files < <(files "$drv" "$uapi" | grep -E '\.[ch]$')
 mapfile -t rst_files < <(files 'Documentation/*.rst' README.rst)

@@ -17,8 +17,9 @@ set -euo pipefail
 # host; vm boots what build.sh built, so only vm needs that build; so does
 # bench, a smoke run of make bench in one more boot (no timings judged).
 # debug (make check-debug) builds its own kernel and module and boots
-# that; it joins this list once it passes (see issue 7's note).
-tiers=(lint intree vm bench)
+# that, reusing the selftests that build.sh built; it is the longest, so
+# it runs last.
+tiers=(lint intree vm bench debug)
 
 results=$OUT/results
 rm -rf "$results"

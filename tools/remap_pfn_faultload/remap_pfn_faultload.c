@@ -31,7 +31,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +45,8 @@
 #include <linux/remap_pfn.h>
 
 #define DEBUGFS		"/sys/kernel/debug/"
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define PFX		"remap_pfn_faultload: "
 #define TIMES		1000	/* failures an attribute may inject per load */
 
 static const char *const attrs[] = { "failslab", "fail_page_alloc" };
@@ -62,19 +63,6 @@ static uint64_t rnd(void)
 	rng ^= rng << 25;
 	rng ^= rng >> 27;
 	return rng * 0x2545f4914f6cdd1dULL;
-}
-
-static void __attribute__((format(printf, 1, 2))) klog(const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (kmsg >= 0 && n > 0 && write(kmsg, line, n) < 0)
-		perror("/dev/kmsg");
 }
 
 static int write_file(const char *path, const char *val)
@@ -113,7 +101,7 @@ static int set_attr(const char *attr, const char *key, const char *val)
 	snprintf(path, sizeof(path), DEBUGFS "%s/%s", attr, key);
 	ret = write_file(path, val);
 	if (ret)
-		fprintf(stderr, "remap_pfn_faultload: %s = %s: %s\n", path, val,
+		fprintf(stderr, PFX "%s = %s: %s\n", path, val,
 			strerror(-ret));
 	return ret;
 }
@@ -227,9 +215,9 @@ static bool gone(const char *when)
 	unsigned int i;
 	bool clean = true;
 
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(paths); i++) {
 		if (!access(paths[i], F_OK)) {
-			printf("remap_pfn_faultload: FAIL: %s exists %s\n",
+			printf(PFX "FAIL: %s exists %s\n",
 			       paths[i], when);
 			clean = false;
 		}
@@ -299,12 +287,12 @@ static long count_points(int ko, const char *params, bool expect_ok)
 	int ret = load(ko, params, big, false, &left);
 
 	if (expect_ok ? ret != 0 : ret == 0) {
-		printf("remap_pfn_faultload: FAIL: the counting load with '%s' returned %s\n",
+		printf(PFX "FAIL: the counting load with '%s' returned %s\n",
 		       params, ret ? strerror(ret) : "success");
 		return -1;
 	}
 	if (!ret && unload()) {
-		printf("remap_pfn_faultload: FAIL: unload after the counting load: %s\n",
+		printf(PFX "FAIL: unload after the counting load: %s\n",
 		       strerror(errno));
 		return -1;
 	}
@@ -313,14 +301,16 @@ static long count_points(int ko, const char *params, bool expect_ok)
 	return big - left;
 }
 
-static void usage(void)
+static void print_usage(void)
 {
-	fprintf(stderr, "usage: remap_pfn_faultload [-n LOADS] [-s SEED] MODULE.ko PARAMS\n");
+	fputs("usage: remap_pfn_faultload [-n LOADS] [-s SEED] MODULE.ko PARAMS\n",
+	      stderr);
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
+	static const unsigned int percents[] = { 1, 2, 5, 10 };
 	unsigned long loads = 50, ok[NR_MODES] = { 0 }, enomem[NR_MODES] = { 0 };
 	unsigned long clean_ok = 0, bad = 0, i, left;
 	long total, before_init, inj_total[2] = { 0, 0 };
@@ -331,13 +321,18 @@ int main(int argc, char **argv)
 	rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	while ((opt = getopt(argc, argv, "n:s:")) != -1) {
 		switch (opt) {
-		case 'n': loads = strtoul(optarg, NULL, 0); break;
-		case 's': rng = strtoull(optarg, NULL, 0); break;
-		default: usage();
+		case 'n':
+			loads = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			rng = strtoull(optarg, NULL, 0);
+			break;
+		default:
+			print_usage();
 		}
 	}
 	if (argc - optind != 2)
-		usage();
+		print_usage();
 	rng = rng ? rng : 1;
 	params = argv[optind + 1];
 	ko = open(argv[optind], O_RDONLY | O_CLOEXEC);
@@ -348,7 +343,8 @@ int main(int argc, char **argv)
 	kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	if (access(DEBUGFS "failslab", F_OK) || access(DEBUGFS "fail_page_alloc", F_OK) ||
 	    access("/proc/thread-self/fail-nth", F_OK)) {
-		printf("remap_pfn_faultload: no fault injection (debugfs mounted? CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC?)\n");
+		puts(PFX "no fault injection: it needs debugfs mounted,");
+		puts(PFX "CONFIG_FAILSLAB and CONFIG_FAIL_PAGE_ALLOC");
 		return 2;
 	}
 	if (setup())
@@ -362,8 +358,10 @@ int main(int argc, char **argv)
 	before_init = count_points(ko, none, false);
 	if (total < 0 || before_init < 0)
 		return 1;
-	printf("remap_pfn_faultload: '%s': %ld fault-injection points per load, the driver's init from about %ld on; seed %llu\n",
-	       params, total, before_init, (unsigned long long)rng);
+	printf(PFX "'%s': %ld fault-injection points per load,\n",
+	       params, total);
+	printf(PFX "the driver's init from about %ld on; seed %llu\n",
+	       before_init, (unsigned long long)rng);
 	fflush(stdout);
 
 	for (i = 1; i <= loads; i++) {
@@ -385,13 +383,16 @@ int main(int argc, char **argv)
 			snprintf(desc, sizeof(desc), "fail-nth %u of %ld", nth, total);
 			break;
 		default:
-			pct = (unsigned int[]){ 1, 2, 5, 10 }[rnd() % 4];
+			pct = percents[rnd() % ARRAY_SIZE(percents)];
 			snprintf(desc, sizeof(desc), "probability %u%%", pct);
 			break;
 		}
 		snprintf(prob, sizeof(prob), "%u", pct);
-		klog("remap_pfn-faultload: load %lu (%s): %s\n", i,
-		     mode_names[mode], desc);
+		/* one write, one record in the kernel log */
+		if (kmsg >= 0 &&
+		    dprintf(kmsg, "remap_pfn-faultload: load %lu (%s): %s\n",
+			    i, mode_names[mode], desc) < 0)
+			perror("/dev/kmsg");
 		arm(prob);
 		ret = load(ko, params, nth, mode == MODE_RANDOM, &left);
 		disarm(inj);
@@ -399,12 +400,12 @@ int main(int argc, char **argv)
 		inj_total[1] += inj[1];
 
 		if (ret < 0) {
-			printf("remap_pfn_faultload: FAIL: load %lu: cannot drive fault injection: %s\n",
+			printf(PFX "FAIL: load %lu: cannot drive fault injection: %s\n",
 			       i, strerror(-ret));
 			bad++;
 			continue;
 		}
-		printf("remap_pfn_faultload: load %lu (%s, %s): injected %ld slab, %ld page: %s",
+		printf(PFX "load %lu (%s, %s): injected %ld slab, %ld page: %s",
 		       i, mode_names[mode], desc, inj[0], inj[1],
 		       ret ? strerror(ret) : "loaded");
 		if (!ret) {
@@ -420,7 +421,7 @@ int main(int argc, char **argv)
 			}
 			ret = unload();
 			if (ret) {
-				printf("remap_pfn_faultload: FAIL: unload: %s\n",
+				printf(PFX "FAIL: unload: %s\n",
 				       strerror(ret));
 				bad++;
 			} else if (!gone("after the unload")) {
@@ -430,7 +431,7 @@ int main(int argc, char **argv)
 			printf("\n");
 			enomem[mode]++;
 			if (!inj[0] && !inj[1]) {
-				printf("remap_pfn_faultload: FAIL: ENOMEM but no failure was injected\n");
+				puts(PFX "FAIL: ENOMEM but no failure was injected");
 				bad++;
 			}
 			if (!gone("after the failed load"))
@@ -443,13 +444,15 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 
-	printf("remap_pfn_faultload: '%s': %lu loads: %lu loaded and worked (%lu of them with no failure injected), %lu failed with ENOMEM, %lu unexpected\n",
-	       params, loads, ok[0] + ok[1] + ok[2], clean_ok,
+	printf(PFX "'%s': %lu loads: %lu loaded and worked", params, loads,
+	       ok[0] + ok[1] + ok[2]);
+	printf(" (%lu of them with no failure injected),", clean_ok);
+	printf(" %lu failed with ENOMEM, %lu unexpected\n",
 	       enomem[0] + enomem[1] + enomem[2], bad);
 	for (i = 0; i < NR_MODES; i++)
-		printf("remap_pfn_faultload:   %-6s %lu loaded, %lu ENOMEM\n",
+		printf(PFX "  %-6s %lu loaded, %lu ENOMEM\n",
 		       mode_names[i], ok[i], enomem[i]);
-	printf("remap_pfn_faultload:   failures injected: %ld slab, %ld page\n",
+	printf(PFX "  failures injected: %ld slab, %ld page\n",
 	       inj_total[0], inj_total[1]);
 	return bad ? 1 : 0;
 }

@@ -427,9 +427,10 @@ TEST_F(mmap, offsets_outside_regions_einval)
 }
 
 /*
- * Every page-aligned sub-range maps exactly its part of the buffer: every
- * single page at its offset, and ranges starting inside the buffer (which
- * cross chunk boundaries for alloc_pages).
+ * Every page-aligned sub-range maps exactly its part of the buffer: single
+ * pages at their offsets (all of them, or a sample in a big buffer), and
+ * ranges starting inside the buffer (which cross chunk boundaries for
+ * alloc_pages).
  */
 TEST_F_TIMEOUT(mmap, subranges_map_their_bytes, 180)
 {
@@ -443,6 +444,13 @@ TEST_F_TIMEOUT(mmap, subranges_map_their_bytes, 180)
 
 	ASSERT_EQ(0, rp_pwrite_pattern(self->fd, 31, 0, self->size));
 	for (i = 0; i < self->pages; i++) {
+		/*
+		 * Every page of a buffer up to 4096 pages; of a bigger one,
+		 * the two pages around each 64-page boundary (chunks and
+		 * their runs are aligned to powers of two) and every 61st.
+		 */
+		if (self->pages > 4096 && i % 61 && i % 64 && i % 64 != 63)
+			continue;
 		p = rp_map(self->fd, i * pg, pg, PROT_READ);
 		ASSERT_NE(MAP_FAILED, p) TH_LOG("page %zu: %s", i,
 						strerror(errno));

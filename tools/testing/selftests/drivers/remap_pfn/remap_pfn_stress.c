@@ -11,6 +11,9 @@
  * every process gone, it checks the slices through that mapping, unmaps
  * it, and procfs must show no mapping left.
  *
+ * MADV_DONTNEED on a data mapping must keep its bytes (VM_MIXEDMAP: the
+ * next touch faults them back in) or fail with EINVAL (VM_PFNMAP).
+ *
  *   remap_pfn_stress [-n PROCS] [-t SECONDS] [-s SEED] [-u]
  *
  *   -n  processes (default 4, or $REMAP_PFN_STRESS_PROCS)
@@ -51,6 +54,7 @@ enum rp_op {
 	OP_MREMAP_MOVE,
 	OP_MREMAP_GROW,
 	OP_MREMAP_SHRINK,
+	OP_MADVISE,
 	OP_FORK,
 	OP_STORE,
 	OP_WRITE,
@@ -77,6 +81,7 @@ static const char *const op_names[] = {
 	[OP_MREMAP_MOVE] = "mremap_move",
 	[OP_MREMAP_GROW] = "mremap_grow_refused",
 	[OP_MREMAP_SHRINK] = "mremap_shrink",
+	[OP_MADVISE] = "madvise_dontneed",
 	[OP_FORK] = "fork",
 	[OP_STORE] = "store_through_mapping",
 	[OP_WRITE] = "lseek_write",
@@ -484,6 +489,10 @@ static void check_info(struct rp_worker *w, const struct remap_pfn_info *in,
 		      how, in->allocator, in->page_size,
 		      (unsigned long long)in->size,
 		      (unsigned long long)in->chunks);
+	if (in->map != dev_info.map)
+		failf(w, "%s: map %u changed", how, in->map);
+	if (in->reserved0)
+		failf(w, "%s: reserved0 is not zero", how);
 	for (i = 0; i < ARRAY_SIZE(in->reserved); i++)
 		if (in->reserved[i])
 			failf(w, "%s: reserved[%u] is not zero", how, i);
@@ -674,6 +683,33 @@ static void op_mremap_shrink(struct rp_worker *w)
 		failf(w, "mremap shrink from %zu to %zu bytes: %s", m->len, len,
 		      p == MAP_FAILED ? strerror(errno) : "moved");
 	m->len = len;
+	verify_map(w, m);
+}
+
+/*
+ * Drop the page-table entries of part of a data mapping: its bytes must
+ * come back on the next touch. Only VM_MIXEDMAP mappings (map=pages, or
+ * the vmalloc allocator) allow it; a VM_PFNMAP one refuses with EINVAL.
+ */
+static void op_madvise(struct rp_worker *w)
+{
+	bool mixed = dev_info.map == REMAP_PFN_MAP_PAGES ||
+		     dev_info.allocator == REMAP_PFN_ALLOC_VMALLOC;
+	struct rp_map *m = random_map(w, true);
+	u64 a, b, n;
+	int ret;
+
+	if (!m)
+		return;
+	n = m->len / page;
+	a = below(w, n);
+	b = a + 1 + below(w, n - a);
+	ret = madvise(m->addr + a * page, (b - a) * page, MADV_DONTNEED);
+	if (mixed && ret)
+		failf(w, "madvise(MADV_DONTNEED): %s", strerror(errno));
+	if (!mixed && (ret != -1 || errno != EINVAL))
+		failf(w, "madvise(MADV_DONTNEED) of a VM_PFNMAP mapping: %s, expected EINVAL",
+		      ret ? strerror(errno) : "success");
 	verify_map(w, m);
 }
 
@@ -1001,7 +1037,8 @@ static void worker(struct rp_worker *w)
 		{ OP_MMAP, 10 }, { OP_MMAP_BAD, 6 }, { OP_MMAP_INFO, 2 },
 		{ OP_MUNMAP, 7 }, { OP_MUNMAP_PART, 5 }, { OP_MPROTECT, 5 },
 		{ OP_MPROTECT_BAD, 2 }, { OP_MREMAP_MOVE, 4 },
-		{ OP_MREMAP_GROW, 2 }, { OP_MREMAP_SHRINK, 2 }, { OP_FORK, 2 },
+		{ OP_MREMAP_GROW, 2 }, { OP_MREMAP_SHRINK, 2 },
+		{ OP_MADVISE, 3 }, { OP_FORK, 2 },
 		{ OP_STORE, 8 }, { OP_WRITE, 4 }, { OP_PWRITE, 4 },
 		{ OP_WRITE_END, 2 }, { OP_READ, 4 }, { OP_PREAD, 4 },
 		{ OP_LSEEK, 3 }, { OP_IOCTL, 3 }, { OP_PROCFS, 3 },
@@ -1060,6 +1097,9 @@ static void worker(struct rp_worker *w)
 			break;
 		case OP_MREMAP_SHRINK:
 			op_mremap_shrink(w);
+			break;
+		case OP_MADVISE:
+			op_madvise(w);
 			break;
 		case OP_FORK:
 			op_fork(w);
