@@ -51,6 +51,68 @@ static int remap_pfn_fill_pages(struct remap_pfn_buf *buf)
 	return 0;
 }
 
+/**
+ * struct remap_pfn_walk - where remap_pfn_walk_pte() is in a mapping
+ * @mm: the address space being populated
+ * @pages: the buffer's page for each PTE, from the mapping's first
+ * @nr_done: PTEs written so far
+ * @prot: the protection of every PTE (the VMA's)
+ */
+struct remap_pfn_walk {
+	struct mm_struct *mm;
+	struct page **pages;
+	unsigned long nr_done;
+	pgprot_t prot;
+};
+
+static int remap_pfn_walk_pte(pte_t *pte, unsigned long addr, void *data)
+{
+	struct remap_pfn_walk *walk = data;
+	unsigned long pfn = page_to_pfn(walk->pages[walk->nr_done]);
+
+	if (!pte_none(*pte))
+		return -EBUSY;
+	set_pte_at(walk->mm, addr, pte, pte_mkspecial(pfn_pte(pfn, walk->prot)));
+	walk->nr_done++;
+	return 0;
+}
+
+/*
+ * pfn mode for any buffer, contiguous or not: one apply_to_page_range()
+ * over the whole VMA, which allocates missing page tables and takes each
+ * PTE lock once, writing a special PTE per page (the same PTEs
+ * remap_pfn_range() writes for a contiguous range). The mm keeps no
+ * reference or mapcount for special PTEs, so munmap() only clears them.
+ *
+ * remap_pfn_range() would also call track_pfn_remap(), which on x86 looks
+ * up the PAT memory type of the range: once when it covers the whole VMA,
+ * page by page when it covers part of it (one call per contiguous run).
+ * The buffer is ordinary RAM, write-back in the kernel's linear map, and
+ * vm_page_prot of a MAP_SHARED mapping of it is write-back too, so there is
+ * no memory type to reserve or check; a VMA without VM_PAT is not untracked
+ * either. On failure the PTEs written so far are zapped before the error
+ * goes back to mmap(), which then unmaps the VMA.
+ */
+static int remap_pfn_map_walk(struct remap_pfn_buf *buf,
+			      struct vm_area_struct *vma, unsigned long off)
+{
+	struct remap_pfn_walk walk = {
+		.mm = vma->vm_mm,
+		.pages = buf->pages + (off >> PAGE_SHIFT),
+		.prot = vma->vm_page_prot,
+	};
+	unsigned long size = vma->vm_end - vma->vm_start;
+	int ret;
+
+	remap_pfn_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
+			       VM_DONTDUMP);
+	ret = apply_to_page_range(vma->vm_mm, vma->vm_start, size,
+				  remap_pfn_walk_pte, &walk);
+	if (ret)
+		zap_vma_ptes(vma, vma->vm_start, walk.nr_done << PAGE_SHIFT);
+	return ret;
+}
+
 /* kmalloc: one physically contiguous block, one remap_pfn_range() */
 
 static int remap_pfn_kmalloc_alloc(struct remap_pfn_buf *buf)
@@ -106,12 +168,10 @@ static const struct remap_pfn_alloc_ops remap_pfn_kmalloc_ops = {
 static int remap_pfn_vmalloc_alloc(struct remap_pfn_buf *buf)
 {
 	/*
-	 * vmalloc_user() zeroes the pages and marks the area VM_USERMAP,
-	 * which remap_vmalloc_range() insists on. It takes no gfp flags;
-	 * remap_pfn_init() has already refused sizes beyond available
-	 * memory, so a failure here is a genuine shortage.
+	 * Zeroed and quiet on failure like the others; the mappings are
+	 * built from buf->pages, so the area needs no VM_USERMAP.
 	 */
-	buf->vaddr = vmalloc_user(buf->size);
+	buf->vaddr = __vmalloc(buf->size, REMAP_PFN_GFP);
 	if (!buf->vaddr)
 		return -ENOMEM;
 	if (remap_pfn_fill_pages(buf)) {
@@ -128,17 +188,11 @@ static void remap_pfn_vmalloc_free(struct remap_pfn_buf *buf)
 	vfree(buf->vaddr);
 }
 
-static int remap_pfn_vmalloc_map(struct remap_pfn_buf *buf,
-				 struct vm_area_struct *vma, unsigned long off)
-{
-	return remap_vmalloc_range(vma, buf->vaddr, off >> PAGE_SHIFT);
-}
-
 static const struct remap_pfn_alloc_ops remap_pfn_vmalloc_ops = {
 	.name = "vmalloc",
 	.alloc = remap_pfn_vmalloc_alloc,
 	.free = remap_pfn_vmalloc_free,
-	.map = remap_pfn_vmalloc_map,
+	.map = remap_pfn_map_walk,
 	.page_vaddr = remap_pfn_linear_page_vaddr,
 };
 
@@ -205,32 +259,6 @@ static void remap_pfn_alloc_pages_free(struct remap_pfn_buf *buf)
 	kvfree(buf->pages);
 }
 
-static int remap_pfn_alloc_pages_map(struct remap_pfn_buf *buf,
-				     struct vm_area_struct *vma,
-				     unsigned long off)
-{
-	unsigned long i = off >> PAGE_SHIFT;
-	unsigned long end = i + vma_pages(vma);
-	unsigned long addr = vma->vm_start;
-
-	/* one remap_pfn_range() per physically contiguous run of pages */
-	while (i < end) {
-		unsigned long pfn = page_to_pfn(buf->pages[i]);
-		unsigned long n = 1;
-		int ret;
-
-		while (i + n < end && page_to_pfn(buf->pages[i + n]) == pfn + n)
-			n++;
-		ret = remap_pfn_range(vma, addr, pfn, n << PAGE_SHIFT,
-				      vma->vm_page_prot);
-		if (ret)
-			return ret;
-		addr += n << PAGE_SHIFT;
-		i += n;
-	}
-	return 0;
-}
-
 static void *remap_pfn_alloc_pages_page_vaddr(struct remap_pfn_buf *buf,
 					      unsigned long pgoff)
 {
@@ -242,7 +270,7 @@ static const struct remap_pfn_alloc_ops remap_pfn_alloc_pages_ops = {
 	.name = "alloc_pages",
 	.alloc = remap_pfn_alloc_pages_alloc,
 	.free = remap_pfn_alloc_pages_free,
-	.map = remap_pfn_alloc_pages_map,
+	.map = remap_pfn_map_walk,
 	.page_vaddr = remap_pfn_alloc_pages_page_vaddr,
 };
 

@@ -313,8 +313,8 @@ static int remap_pfn_check_size(const struct remap_pfn_alloc_ops *ops,
 		return -EINVAL;
 	}
 	/*
-	 * vmalloc_user() takes no gfp flags, so it would warn and could
-	 * call the OOM killer on its way to failing: do not try.
+	 * Do not even try what cannot fit: the allocators fail quietly
+	 * (__GFP_RETRY_MAYFAIL), but only after reclaiming all they can.
 	 */
 	if (size >> PAGE_SHIFT > si_mem_available()) {
 		pr_err("size=%zu exceeds the %lu bytes of memory available\n",

@@ -178,8 +178,8 @@ int remap_pfn_pages_insert(struct remap_pfn_device *rdev,
  * @vmf: the fault
  *
  * Mappings are populated at mmap() time, but MADV_DONTNEED may zap the
- * PTEs of a VM_MIXEDMAP mapping (map=pages, and allocator=vmalloc in both
- * modes); the next touch lands here. A VM_PFNMAP mapping never faults.
+ * PTEs of a VM_MIXEDMAP mapping (map=pages); the next touch lands here.
+ * A VM_PFNMAP mapping (map=pfn) refuses MADV_DONTNEED and never faults.
  *
  * Return: 0 with @vmf->page set and referenced, or VM_FAULT_SIGBUS.
  */

@@ -35,7 +35,7 @@
 /**
  * enum remap_pfn_allocator - how the kernel allocated the buffer
  * @REMAP_PFN_ALLOC_KMALLOC: one physically contiguous kmalloc() block
- * @REMAP_PFN_ALLOC_VMALLOC: vmalloc_user() pages, contiguous only in the
+ * @REMAP_PFN_ALLOC_VMALLOC: vmalloc() pages, contiguous only in the
  *	kernel's virtual address space
  * @REMAP_PFN_ALLOC_PAGES: physically contiguous chunks from alloc_pages(),
  *	largest order first

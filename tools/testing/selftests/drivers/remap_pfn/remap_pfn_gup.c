@@ -31,7 +31,6 @@ FIXTURE(gup)
 	u8 *p;
 	size_t len;
 	bool pages;	/* map=pages */
-	bool vmalloc;	/* vmalloc inserts refcounted pages in pfn mode too */
 };
 
 FIXTURE_SETUP(gup)
@@ -43,7 +42,6 @@ FIXTURE_SETUP(gup)
 	ASSERT_TRUE(self->info.map == REMAP_PFN_MAP_PFN ||
 		    self->info.map == REMAP_PFN_MAP_PAGES);
 	self->pages = self->info.map == REMAP_PFN_MAP_PAGES;
-	self->vmalloc = self->info.allocator == REMAP_PFN_ALLOC_VMALLOC;
 	self->len = self->info.size;
 	self->p = rp_map(self->fd, 0, self->len, PROT_READ | PROT_WRITE);
 	ASSERT_NE(MAP_FAILED, self->p) TH_LOG("mmap: %s", strerror(errno));
@@ -209,16 +207,15 @@ TEST_F(gup, pshared_mutex_and_condvar_ping_pong)
 }
 
 /*
- * O_DIRECT moves buffer pages to a block device and back with map=pages
- * (and with vmalloc's refcounted pages in pfn mode); on a VM_PFNMAP
- * mapping the I/O fails with EFAULT. REMAP_PFN_BLOCKDEV names the device
+ * O_DIRECT moves buffer pages to a block device and back with map=pages;
+ * on a VM_PFNMAP mapping (map=pfn) the I/O fails with EFAULT. REMAP_PFN_BLOCKDEV names the device
  * (the wrapper sets up a brd RAM disk); without one the test is skipped.
  */
 TEST_F(gup, o_direct_write_and_read_back)
 {
 	const char *dev = getenv("REMAP_PFN_BLOCKDEV");
 	size_t pages = self->len / self->page / 2;
-	bool works = self->pages || self->vmalloc;
+	bool works = self->pages;
 	size_t len;
 	u8 *src, *dst;
 	ssize_t n;
@@ -253,13 +250,13 @@ TEST_F(gup, o_direct_write_and_read_back)
 }
 
 /*
- * vmsplice() takes references on buffer pages for a pipe with map=pages
- * (and vmalloc); on a VM_PFNMAP mapping it fails with EFAULT.
+ * vmsplice() takes references on buffer pages for a pipe with map=pages;
+ * on a VM_PFNMAP mapping it fails with EFAULT.
  */
 TEST_F(gup, vmsplice_into_pipe)
 {
 	struct iovec iov = { .iov_base = self->p, .iov_len = self->page };
-	bool works = self->pages || self->vmalloc;
+	bool works = self->pages;
 	char back[64];
 	int pfd[2];
 	ssize_t n;
@@ -289,7 +286,7 @@ TEST_F(gup, madv_dontneed_keeps_data)
 
 	strcpy((char *)self->p, "still here");
 	ret = madvise(self->p, self->page, MADV_DONTNEED);
-	if (self->pages || self->vmalloc) {
+	if (self->pages) {
 		ASSERT_EQ(0, ret) TH_LOG("madvise: %s", strerror(errno));
 	} else {
 		ASSERT_EQ(-1, ret);

@@ -11,8 +11,9 @@
  * every process gone, it checks the slices through that mapping, unmaps
  * it, and procfs must show no mapping left.
  *
- * MADV_DONTNEED on a data mapping must keep its bytes (VM_MIXEDMAP: the
- * next touch faults them back in) or fail with EINVAL (VM_PFNMAP).
+ * MADV_DONTNEED on a data mapping must keep its bytes (map=pages,
+ * VM_MIXEDMAP: the next touch faults them back in) or fail with EINVAL
+ * (map=pfn, VM_PFNMAP).
  *
  *   remap_pfn_stress [-n PROCS] [-t SECONDS] [-s SEED] [-u]
  *
@@ -688,13 +689,12 @@ static void op_mremap_shrink(struct rp_worker *w)
 
 /*
  * Drop the page-table entries of part of a data mapping: its bytes must
- * come back on the next touch. Only VM_MIXEDMAP mappings (map=pages, or
- * the vmalloc allocator) allow it; a VM_PFNMAP one refuses with EINVAL.
+ * come back on the next touch. Only VM_MIXEDMAP mappings (map=pages)
+ * allow it; a VM_PFNMAP one (map=pfn) refuses with EINVAL.
  */
 static void op_madvise(struct rp_worker *w)
 {
-	bool mixed = dev_info.map == REMAP_PFN_MAP_PAGES ||
-		     dev_info.allocator == REMAP_PFN_ALLOC_VMALLOC;
+	bool mixed = dev_info.map == REMAP_PFN_MAP_PAGES;
 	struct rp_map *m = random_map(w, true);
 	u64 a, b, n;
 	int ret;
