@@ -104,8 +104,8 @@ static int remap_pfn_map_walk(struct remap_pfn_buf *buf,
 	unsigned long size = vma->vm_end - vma->vm_start;
 	int ret;
 
-	remap_pfn_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
-			       VM_DONTDUMP);
+	/* as remap_pfn_range(): no struct page for GUP or the rmap */
+	remap_pfn_vm_flags_set(vma, VM_IO | VM_PFNMAP);
 	ret = apply_to_page_range(vma->vm_mm, vma->vm_start, size,
 				  remap_pfn_walk_pte, &walk);
 	if (ret)
