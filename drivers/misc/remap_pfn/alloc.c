@@ -8,6 +8,8 @@
 #include <linux/gfp.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -31,7 +33,7 @@
 
 /*
  * Record every page of a buffer that is contiguous in the kernel's address
- * space, for map=pages and for a uniform view of the buffer.
+ * space: map=pages, and map=pfn of scattered memory, map from this array.
  */
 static int remap_pfn_fill_pages(struct remap_pfn_buf *buf)
 {
@@ -52,9 +54,9 @@ static int remap_pfn_fill_pages(struct remap_pfn_buf *buf)
 }
 
 /**
- * struct remap_pfn_walk - where remap_pfn_walk_pte() is in a mapping
+ * struct remap_pfn_walk - progress of remap_pfn_walk_pte() through a VMA
  * @mm: the address space being populated
- * @pages: the buffer's page for each PTE, from the mapping's first
+ * @pages: the buffer's pages, starting at the one the VMA's first PTE maps
  * @nr_done: PTEs written so far
  * @prot: the protection of every PTE (the VMA's)
  */
@@ -65,12 +67,16 @@ struct remap_pfn_walk {
 	pgprot_t prot;
 };
 
+/* Mappings are populated in steps of this size, rescheduling in between */
+#define REMAP_PFN_WALK_STEP	SZ_64M
+
 static int remap_pfn_walk_pte(pte_t *pte, unsigned long addr, void *data)
 {
 	struct remap_pfn_walk *walk = data;
 	unsigned long pfn = page_to_pfn(walk->pages[walk->nr_done]);
 
-	if (!pte_none(*pte))
+	/* a new VMA has no PTEs: anything else is a kernel bug */
+	if (WARN_ON_ONCE(!pte_none(*pte)))
 		return -EBUSY;
 	set_pte_at(walk->mm, addr, pte, pte_mkspecial(pfn_pte(pfn, walk->prot)));
 	walk->nr_done++;
@@ -78,20 +84,22 @@ static int remap_pfn_walk_pte(pte_t *pte, unsigned long addr, void *data)
 }
 
 /*
- * pfn mode for any buffer, contiguous or not: one apply_to_page_range()
- * over the whole VMA, which allocates missing page tables and takes each
- * PTE lock once, writing a special PTE per page (the same PTEs
+ * pfn mode for any buffer, contiguous or not: apply_to_page_range() walks
+ * the VMA's page tables once, allocating missing levels and taking each
+ * PTE table's lock once, and writes a special PTE per page (what
  * remap_pfn_range() writes for a contiguous range). The mm keeps no
  * reference or mapcount for special PTEs, so munmap() only clears them.
  *
- * remap_pfn_range() would also call track_pfn_remap(), which on x86 looks
- * up the PAT memory type of the range: once when it covers the whole VMA,
- * page by page when it covers part of it (one call per contiguous run).
- * The buffer is ordinary RAM, write-back in the kernel's linear map, and
- * vm_page_prot of a MAP_SHARED mapping of it is write-back too, so there is
- * no memory type to reserve or check; a VMA without VM_PAT is not untracked
- * either. On failure the PTEs written so far are zapped before the error
- * goes back to mmap(), which then unmaps the VMA.
+ * remap_pfn_range() would also call track_pfn_remap(). On x86, for RAM,
+ * that reserves nothing: it looks up the pages' PAT memory type (once when
+ * the call covers the whole VMA, page by page otherwise) and forces it
+ * into the PTEs' protection. The buffer's pages are ordinary RAM that is
+ * never given another memory type, write-back, and vm_page_prot of a
+ * shared mapping is write-back too, so the lookup is skipped: this relies
+ * on vm_page_prot staying write-back (a pgprot_writecombine() here would
+ * alias the kernel's write-back mapping). On failure the PTEs written so
+ * far are zapped before the error goes back to mmap(), which then unmaps
+ * the VMA.
  */
 static int remap_pfn_map_walk(struct remap_pfn_buf *buf,
 			      struct vm_area_struct *vma, unsigned long off)
@@ -101,13 +109,23 @@ static int remap_pfn_map_walk(struct remap_pfn_buf *buf,
 		.pages = buf->pages + (off >> PAGE_SHIFT),
 		.prot = vma->vm_page_prot,
 	};
-	unsigned long size = vma->vm_end - vma->vm_start;
-	int ret;
+	unsigned long addr, step;
+	int ret = 0;
 
-	/* as remap_pfn_range(): no struct page for GUP or the rmap */
+	/*
+	 * As remap_pfn_range() does: vm_normal_page() must not hand these
+	 * PTEs' pages to GUP or the rmap, and zap_vma_ptes() needs VM_PFNMAP.
+	 */
 	remap_pfn_vm_flags_set(vma, VM_IO | VM_PFNMAP);
-	ret = apply_to_page_range(vma->vm_mm, vma->vm_start, size,
-				  remap_pfn_walk_pte, &walk);
+	for (addr = vma->vm_start; addr < vma->vm_end; addr += step) {
+		step = min_t(unsigned long, vma->vm_end - addr,
+			     REMAP_PFN_WALK_STEP);
+		ret = apply_to_page_range(vma->vm_mm, addr, step,
+					  remap_pfn_walk_pte, &walk);
+		if (ret)
+			break;
+		cond_resched();
+	}
 	if (ret)
 		zap_vma_ptes(vma, vma->vm_start, walk.nr_done << PAGE_SHIFT);
 	return ret;

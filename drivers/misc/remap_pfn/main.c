@@ -313,8 +313,10 @@ static int remap_pfn_check_size(const struct remap_pfn_alloc_ops *ops,
 		return -EINVAL;
 	}
 	/*
-	 * Do not even try what cannot fit: the allocators fail quietly
-	 * (__GFP_RETRY_MAYFAIL), but only after reclaiming all they can.
+	 * Do not even try what cannot fit: the buffer's pages fail quietly
+	 * (__GFP_RETRY_MAYFAIL, honoured by vmalloc for its pages as
+	 * kvmalloc() relies on), but only after reclaiming all they can,
+	 * and vmalloc's page tables are allocated without that flag.
 	 */
 	if (size >> PAGE_SHIFT > si_mem_available()) {
 		pr_err("size=%zu exceeds the %lu bytes of memory available\n",

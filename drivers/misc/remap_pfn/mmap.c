@@ -165,11 +165,51 @@ static void remap_pfn_vm_close(struct vm_area_struct *vma)
 	kfree(gone);
 }
 
-/* The data region: populated at mmap() time, refilled after MADV_DONTNEED */
+/*
+ * ptrace() and /proc/PID/mem on a data mapping. They go through GUP, which
+ * refuses VM_PFNMAP, and then ask the VMA: copy between @buf and the bytes
+ * of the buffer that @addr maps. Writing needs VM_WRITE, as GUP demands of
+ * a shared mapping even when the debugger forces access.
+ */
+static int remap_pfn_vm_access(struct vm_area_struct *vma, unsigned long addr,
+			       void *buf, int len, int write)
+{
+	struct remap_pfn_device *rdev = vma->vm_private_data;
+	struct remap_pfn_buf *rbuf = &rdev->buf;
+	unsigned long pos, n, done = 0;
+
+	if (write && !(vma->vm_flags & VM_WRITE))
+		return -EFAULT;
+	/* the VMA lies inside the buffer: remap_pfn_mmap() checked that */
+	pos = (vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
+	if (len <= 0 || pos >= rbuf->size)
+		return -EFAULT;
+	len = min3((unsigned long)len, vma->vm_end - addr, rbuf->size - pos);
+
+	while (done < len) {
+		unsigned long at = pos + done;
+		void *kaddr = rbuf->ops->page_vaddr(rbuf, at >> PAGE_SHIFT);
+
+		kaddr += offset_in_page(at);
+		n = min(len - done, PAGE_SIZE - offset_in_page(at));
+		if (write)
+			memcpy(kaddr, buf + done, n);
+		else
+			memcpy(buf + done, kaddr, n);
+		done += n;
+	}
+	return len;
+}
+
+/*
+ * The data region: populated at mmap() time; refilled after MADV_DONTNEED
+ * (map=pages); reachable by debuggers although GUP refuses it (map=pfn).
+ */
 static const struct vm_operations_struct remap_pfn_data_vm_ops = {
 	.open = remap_pfn_vm_open,
 	.close = remap_pfn_vm_close,
 	.fault = remap_pfn_vm_fault,
+	.access = remap_pfn_vm_access,
 };
 
 /* The info page: populated at mmap() time, never zapped (VM_PFNMAP) */

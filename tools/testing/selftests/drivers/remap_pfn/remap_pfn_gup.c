@@ -3,9 +3,10 @@
  * What get_user_pages() makes possible inside the buffer, under the
  * mapping mode the module was loaded with (map=, reported as
  * struct remap_pfn_info.map): shared futexes, process-shared pthread
- * mutexes and condition variables, O_DIRECT and vmsplice(). With
- * map=pages every one of them works; with map=pfn each fails in the way
- * the documentation states, and none hangs.
+ * mutexes and condition variables, O_DIRECT, vmsplice() and
+ * process_vm_readv(). With map=pages every one of them works; with map=pfn
+ * each fails in the way the documentation states, and none hangs. A
+ * debugger (/proc/PID/mem, ptrace) reaches the buffer in both modes.
  */
 #define _GNU_SOURCE
 #include <linux/futex.h>
@@ -293,6 +294,72 @@ TEST_F(gup, madv_dontneed_keeps_data)
 		ASSERT_EQ(EINVAL, errno);
 	}
 	EXPECT_STREQ("still here", (char *)self->p);
+}
+
+/*
+ * A debugger reaches the buffer in both modes: /proc/self/mem (the path
+ * of ptrace(PTRACE_PEEKDATA)) reads and writes a data mapping, through
+ * GUP with map=pages and through the mapping's ->access() with map=pfn,
+ * across a page boundary; writing a read-only mapping fails with EIO.
+ */
+TEST_F(gup, proc_mem_reads_and_writes)
+{
+	static const char msg[] = "poked by a debugger";
+	size_t len = self->len < 2 * self->page ? self->len : 2 * self->page;
+	size_t at = len > self->page ? self->page - 4 : 8;
+	char back[sizeof(msg)];
+	u8 *seen, *ro;
+	int mem;
+
+	seen = malloc(len);
+	ASSERT_NE(NULL, seen);
+	rp_fill(self->p, 45, 0, len);
+	mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, mem) TH_LOG("/proc/self/mem: %s", strerror(errno));
+
+	ASSERT_EQ((ssize_t)len,
+		  pread(mem, seen, len, (off_t)(uintptr_t)self->p))
+		TH_LOG("read: %s", strerror(errno));
+	EXPECT_EQ(-1, rp_check(seen, 45, 0, len));
+
+	ASSERT_EQ((ssize_t)sizeof(msg),
+		  pwrite(mem, msg, sizeof(msg), (off_t)(uintptr_t)(self->p + at)))
+		TH_LOG("write: %s", strerror(errno));
+	EXPECT_EQ(0, memcmp(self->p + at, msg, sizeof(msg)));
+	ASSERT_EQ((ssize_t)sizeof(back), pread(self->fd, back, sizeof(back), at));
+	EXPECT_EQ(0, memcmp(back, msg, sizeof(msg)));
+
+	ro = rp_map(self->fd, 0, self->page, PROT_READ);
+	ASSERT_NE(MAP_FAILED, ro);
+	EXPECT_EQ(-1, pwrite(mem, msg, sizeof(msg), (off_t)(uintptr_t)ro));
+	EXPECT_EQ(EIO, errno);
+	/* the bytes it aimed at are still the pattern */
+	EXPECT_EQ(-1, rp_check(ro, 45, 0, at));
+	munmap(ro, self->page);
+	close(mem);
+	free(seen);
+}
+
+/*
+ * process_vm_readv() pins the pages with GUP alone, with no fallback to
+ * ->access(): it works with map=pages and fails with EFAULT with map=pfn.
+ */
+TEST_F(gup, process_vm_readv_needs_pages)
+{
+	char back[64];
+	struct iovec local = { .iov_base = back, .iov_len = sizeof(back) };
+	struct iovec remote = { .iov_base = self->p, .iov_len = sizeof(back) };
+	ssize_t n;
+
+	strcpy((char *)self->p, "read by process_vm_readv");
+	n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	if (self->pages) {
+		ASSERT_EQ((ssize_t)sizeof(back), n) TH_LOG("%s", strerror(errno));
+		EXPECT_STREQ("read by process_vm_readv", back);
+	} else {
+		EXPECT_EQ(-1, n);
+		EXPECT_EQ(EFAULT, errno);
+	}
 }
 
 TEST_HARNESS_MAIN
