@@ -22,7 +22,7 @@ packages=(
 	# native compiler of the version coccinelle was built with (ocaml-nox);
 	# the patch series is made and applied with git, and checkpatch checks
 	# its SPDX lines with scripts/spdxcheck.py (python3-ply, python3-git)
-	sparse coccinelle ocaml-nox python3-docutils gnuplot-nox git
+	sparse coccinelle ocaml-nox python3-docutils gnuplot-nox git dwarves
 	python3-ply python3-git
 )
 
