@@ -3,7 +3,8 @@
 #
 # make patch: write the in-tree submission as a git format-patch series,
 # cover letter plus three patches, to $OUT/patches (or the directory given
-# as $1):
+# as $1), made against the newest kernel of scripts/kernels (kernel.sh
+# newest), whose pristine tree scripts/kgit.sh keeps:
 #
 #   1/3 the driver, its UAPI header (the driver includes it, so it comes
 #       first: every patch of a series must build), the ioctl code
@@ -15,20 +16,48 @@
 # Each patch that adds files also adds them to the MAINTAINERS entry, as
 # checkpatch asks. The files are copied from this checkout's work tree as
 # they are (tracked and untracked but not ignored): the series is a copy,
-# not a rewrite. The commit messages are scripts/series/{cover,1,2,3};
-# author and Signed-off-by come from this repository's git config.
+# not a rewrite, except for what only the out-of-tree build needs, which
+# the series leaves out:
+#
+#   - drivers/misc/remap_pfn/compat.h, compat.c and compat.mk;
+#   - the driver's Makefile from the line "# Out of tree only" to its end
+#     (with the blank line before it);
+#   - in the driver's .c and .h files, every #if block on a
+#     REMAP_PFN_COMPAT* symbol (all that the sources name, found with
+#     grep), resolved by unifdef as if the symbol were undefined.
+#
+# Then the driver's part of the series must not contain "compat" (any
+# case; the kernel's own 32-bit .compat_ioctl = compat_ptr_ioctl
+# excepted), REMAP_PFN_HAVE_ or LINUX_VERSION_CODE, or make patch fails
+# naming each line. The ioctl code is read from the UAPI header
+# (REMAP_PFN_IOC_MAGIC) and must be free in the tree's ioctl-number.rst.
+# The commit messages are scripts/series/{cover,1,2,3}; author and
+# Signed-off-by come from this repository's git config.
+#
+# REMAP_PFN_PATCH_DRV=DIR takes the driver's files from DIR instead of
+# drivers/misc/remap_pfn (e.g. a scratch copy with a planted problem).
 #
 # The commits are made with git plumbing and a temporary index on top of
 # the pristine tree's commit from scripts/kgit.sh; the shared work tree
 # there is never touched, so this is quick and safe to run concurrently.
+# Exit status 3 (from kgit.sh): the newest kernel's source is gone from
+# the archive and not cached.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 dest=${1:-$OUT/patches}
 series=$REPO/scripts/series
 "$REPO/scripts/deps.sh"
-kgit=$("$REPO/scripts/kgit.sh")
-version=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+status=0
+kgit=$("$REPO/scripts/kgit.sh") || status=$?
+[ "$status" -eq 0 ] || exit "$status"
+# linux-git-SERIES-VERSION: the series, and the Debian package's version
+base=${kgit##*/linux-git-}
+kseries=${base%%-*} version=${base#*-}
+drvsrc=${REMAP_PFN_PATCH_DRV:-$REPO/drivers/misc/remap_pfn}
+drv=drivers/misc/remap_pfn
+uapi=include/uapi/linux/remap_pfn.h
+[ -d "$drvsrc" ] || die "no driver directory $drvsrc"
 
 name=$(git -C "$REPO" config user.name || true)
 email=$(git -C "$REPO" config user.email || true)
@@ -98,31 +127,131 @@ commit() {
 
 maint_entry=$(printf 'REMAP_PFN SHARED KERNEL BUFFER DRIVER\nM:\t%s <%s>\nL:\tlinux-kernel@vger.kernel.org\nS:\tMaintained\nF:\tdrivers/misc/remap_pfn/\nF:\tinclude/uapi/linux/remap_pfn.h\n' "$name" "$email")
 
+# copy_driver: stage the driver's files for the in-tree tree, without
+# what only the out-of-tree build needs (see the top of this file)
+copy_driver() {
+	local f base n=0 syms=() args=() sym
+	# every REMAP_PFN_COMPAT* symbol the sources test, so a new one is
+	# covered too
+	mapfile -t syms < <(find "$drvsrc" -maxdepth 1 -type f -name '*.[ch]' \
+		! -name 'compat.[ch]' -exec grep -ohE '\<REMAP_PFN_COMPAT[A-Z0-9_]*\>' {} + |
+		LC_ALL=C sort -u)
+	for sym in ${syms[@]+"${syms[@]}"}; do args+=("-U$sym"); done
+	[ ${#syms[@]} -eq 0 ] || msg "leaving out the #if blocks on ${syms[*]}"
+	while IFS= read -r f; do
+		base=${f##*/}
+		case $base in
+		compat.h | compat.c | compat.mk) continue ;;
+		Makefile)
+			# up to "# Out of tree only", without the blank lines
+			# before it
+			awk '/^# Out of tree only/ { exit }
+				/^$/ { blank++; next }
+				{ while (blank) { print ""; blank-- } print }' "$f" > "$tmp/Makefile"
+			stage "$tmp/Makefile" "$drv/$base" ;;
+		*.c | *.h)
+			if [ ${#args[@]} -gt 0 ]; then
+				# -x 2: status 2 only for trouble, changed or not
+				unifdef -x 2 "${args[@]}" -o "$tmp/unifdef.raw" "$f" ||
+					die "unifdef failed on $f"
+				# a block left out between two blank lines leaves
+				# two: one is enough (a source's own double blank
+				# lines are checkpatch's, in the lint tier)
+				cat -s "$tmp/unifdef.raw" > "$tmp/unifdef"
+				[ ! -x "$f" ] || chmod +x "$tmp/unifdef"
+				stage "$tmp/unifdef" "$drv/$base"
+				rm -f "$tmp/unifdef" "$tmp/unifdef.raw"
+			else
+				stage "$f" "$drv/$base"
+			fi ;;
+		*) stage "$f" "$drv/$base" ;;
+		esac
+		n=$((n + 1))
+	done < <(
+		if [ -n "${REMAP_PFN_PATCH_DRV:-}" ]; then
+			find "$drvsrc" -maxdepth 1 -type f | LC_ALL=C sort
+		else
+			git -C "$REPO" ls-files --cached --others --exclude-standard -- "$drv" |
+				while IFS= read -r f; do
+					[ -f "$REPO/$f" ] && echo "$REPO/$f"
+				done
+		fi)
+	[ "$n" -gt 0 ] || die "no driver files in $drvsrc"
+}
+
+# The ioctl code: REMAP_PFN_IOC_MAGIC of the UAPI header, which must be
+# free in this tree's list. The entry goes before the first of a higher
+# code (the list is sorted; an entry may span several lines).
+magic=$(sed -n 's/^#define[[:space:]]\+REMAP_PFN_IOC_MAGIC[[:space:]]\+\(0x[0-9A-Fa-f]\{2\}\)\>.*/\1/p' "$REPO/$uapi")
+[ -n "$magic" ] || die "$uapi: no '#define REMAP_PFN_IOC_MAGIC 0xNN'"
+magic=$(printf '0x%02X' "$magic")
+ioctl_rst=Documentation/userspace-api/ioctl/ioctl-number.rst
+taken=$(g cat-file blob "base:$ioctl_rst" | grep -i "^$magic " || true)
+[ -z "$taken" ] || die "ioctl code $magic ($uapi) is already taken in Linux $kseries's $ioctl_rst:
+$taken"
+
 # 1/3: driver, UAPI header, hooks, ioctl code, MAINTAINERS
-copy drivers/misc/remap_pfn include/uapi/linux/remap_pfn.h
+copy_driver
+copy "$uapi"
 edit drivers/misc/Kconfig "$insert" -v where=before -v anchor='endmenu' \
 	-v line='source "drivers/misc/remap_pfn/Kconfig"'
 edit drivers/misc/Makefile '{ print } END { print line }' \
 	-v line="$(printf 'obj-$(CONFIG_REMAP_PFN)\t\t+= remap_pfn/')"
-edit Documentation/userspace-api/ioctl/ioctl-number.rst "$insert" \
-	-v anchor="$(g cat-file blob :Documentation/userspace-api/ioctl/ioctl-number.rst | grep '^0xB7 ' | tail -n 1)" \
-	-v line="$(printf '%-6s%-7s%-58s%s' 0xB8 00-0F uapi/linux/remap_pfn.h "<mailto:$email>")"
+edit "$ioctl_rst" '
+	function hex(s,    i, n) {
+		s = tolower(substr(s, 3))
+		for (i = 1; i <= length(s); i++)
+			n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return n
+	}
+	!done && /^0x[0-9A-Fa-f][0-9A-Fa-f] / && hex(substr($0, 1, 4)) > hex(magic) {
+		print line; done = 1
+	}
+	{ print }
+	END { exit !done }' -v magic="$magic" \
+	-v line="$(printf '%-6s%-7s%-58s%s' "$magic" 00-0F uapi/linux/remap_pfn.h "<mailto:$email>")"
 edit MAINTAINERS "$insert" -v where=before \
 	-v anchor='REMOTE PROCESSOR (REMOTEPROC) SUBSYSTEM' -v line="$maint_entry
 "
 commit 1
 
+# The driver's part must be the in-tree driver only: no trace of the
+# out-of-tree compatibility code. The kernel's own 32-bit compat ioctl
+# hook is not such a trace.
+g ls-tree -r --name-only "$parent" -- "$drv" "$uapi" > "$tmp/part1"
+: > "$tmp/leftovers"
+while IFS= read -r f; do
+	g cat-file blob "$parent:$f" |
+		sed 's/\.compat_ioctl\>//g; s/\<compat_ptr_ioctl\>//g' |
+		grep -n -i -E 'compat|REMAP_PFN_HAVE_|LINUX_VERSION_CODE' |
+		sed "s|^|$f:|" >> "$tmp/leftovers" || true
+	case ${f##*/} in compat*) echo "$f: an out-of-tree-only file" >> "$tmp/leftovers" ;; esac
+done < "$tmp/part1"
+if [ -s "$tmp/leftovers" ]; then
+	cat "$tmp/leftovers" >&2
+	die "patch 1 carries out-of-tree compatibility code ($(grep -c '' "$tmp/leftovers") line(s) above): put it in compat.h/compat.c/compat.mk, in #ifdef REMAP_PFN_COMPAT* blocks, or after '# Out of tree only' in the Makefile"
+fi
+
 # 2/3: documentation
 copy Documentation/userspace-api/remap_pfn.rst
-edit Documentation/userspace-api/index.rst "$insert" -v anchor='   futex2' \
-	-v line='   remap_pfn'
+# at the end of the toctree of the "Devices and I/O" section
+edit Documentation/userspace-api/index.rst '
+	$0 == "Devices and I/O" { section = 1 }
+	section && /^   [^ :]/ { entries = 1 }
+	section && entries && /^$/ && !done { print line; done = 1 }
+	{ print }
+	END { exit !done }' -v line='   remap_pfn'
 edit MAINTAINERS "$insert" -v where=before -v anchor='F:	drivers/misc/remap_pfn/' \
 	-v line="$(printf 'F:\tDocumentation/userspace-api/remap_pfn.rst')"
 commit 2
 
 # 3/3: selftests
 copy tools/testing/selftests/drivers/remap_pfn
-edit tools/testing/selftests/Makefile "$insert" -v anchor='TARGETS += drivers/net/team' \
+# after the last drivers/ target
+edit tools/testing/selftests/Makefile '
+	{ l[NR] = $0 }
+	/^TARGETS \+= drivers\// { last = NR }
+	END { for (i = 1; i <= NR; i++) { print l[i]; if (i == last) print line } exit !last }' \
 	-v line='TARGETS += drivers/remap_pfn'
 edit MAINTAINERS "$insert" -v anchor='F:	include/uapi/linux/remap_pfn.h' \
 	-v line="$(printf 'F:\ttools/testing/selftests/drivers/remap_pfn/')"
@@ -138,7 +267,8 @@ g format-patch -q --cover-letter --subject-prefix=PATCH \
 cover=$(find "$dest" -name '0000-cover-letter.patch')
 {
 	tail -n +3 "$series/cover"
-	printf '\nBased on Linux 6.1, as in Debian'"'"'s linux-source-6.1 %s.\n' "$version"
+	printf '\nBased on Linux %s, as in Debian'"'"'s linux-source-%s %s.\n' \
+		"$(g log -1 --format=%s base | sed -n 's/^Linux \([^,]*\),.*/\1/p')" "$kseries" "$version"
 } > "$tmp/blurb"
 awk -v subject="$(head -n 1 "$series/cover")" -v blurb="$tmp/blurb" '
 	/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subject) }
