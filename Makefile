@@ -1,13 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Out-of-tree build of remap_pfn.ko against the installed Debian kernel
-# headers, plus the development targets (VM runner, tests).
+# Out-of-tree build of remap_pfn.ko, plus the development targets (VM
+# runner, tests).
 #
-#   make            build drivers/misc/remap_pfn/remap_pfn.ko
+#   make            build drivers/misc/remap_pfn/remap_pfn.ko against the
+#                   running kernel's headers (/lib/modules/$(uname -r)/build;
+#                   KDIR= another prepared tree, KVER= another installed
+#                   kernel's headers), or KERNEL=SERIES: against that
+#                   series of scripts/kernels (6.1, 6.12, 7.2), fetched or
+#                   built into the cache by scripts/kernel.sh
 #   make run        boot a VM, load the driver, run the sharing demo
-#                   (ALLOCATOR=kmalloc|vmalloc|alloc_pages, SIZE=128K)
+#                   (ALLOCATOR=kmalloc|vmalloc|alloc_pages, SIZE=128K;
+#                   KERNEL=SERIES, default the newest Debian-built series)
 #   make check      build everything and run every test tier: lint,
-#                   intree, the kselftests in VMs, bench, debug
+#                   intree, the kselftests in VMs of every kernel series,
+#                   bench, debug
 #   make lint       only the lint tier: checkpatch, sparse, W=1, kernel-doc,
 #                   coccicheck, rst
 #   make patch      write the in-tree submission as a patch series to
@@ -16,22 +23,33 @@
 #                   kernel tree and build the driver and selftests there
 #   make bench      boot a VM per allocator and measure what mapping the
 #                   device costs and how fast data moves through it, against
-#                   anonymous memory, a memfd and a pipe; writes bench/
-#                   (BENCH_WALL=1: wall-clock time instead of instructions)
+#                   anonymous memory, a memfd and a pipe; writes
+#                   bench/SERIES/ (KERNEL=SERIES, default the newest series;
+#                   BENCH_WALL=1: wall-clock time instead of instructions)
 #   make check-debug  only the debug tier: the suite, a stress run and
 #                   loads with failures injected, in a KASAN + lockdep +
-#                   kmemleak kernel built once from linux-source-6.1
+#                   kmemleak kernel built once from the newest series' source
 #   make deps       install the Debian packages the above need
 
-KVER ?= $(shell scripts/kver.sh 2>/dev/null || uname -r)
+ifneq ($(KERNEL),)
+# Asked for once, when first used: preparing a kernel can take minutes the
+# first time, and targets like 'run' do not build here at all.
+KENV = $(eval KENV := $(or $(shell scripts/kernel.sh env $(KERNEL)),\
+	$(error KERNEL=$(KERNEL): scripts/kernel.sh could not prepare it)))$(KENV)
+KDIR = $(eval KDIR := $(shell . '$(KENV)' && echo "$$KDIR"))$(KDIR)
+else
+KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
+endif
 DRV  := $(CURDIR)/drivers/misc/remap_pfn
 OUT  := $(or $(REMAP_PFN_OUT),$(CURDIR)/out)
 
-KBUILD_ARGS := -C $(KDIR) M=$(DRV) CONFIG_REMAP_PFN=m \
+KBUILD_ARGS = -C $(KDIR) M=$(DRV) CONFIG_REMAP_PFN=m \
 	KCFLAGS=-I$(CURDIR)/include
 
 BENCH := $(CURDIR)/tools/remap_pfn_bench
+# where the baseline module is built (scripts/bench.sh: a copy per kernel)
+BASELINE := $(BENCH)/baseline
 
 .PHONY: all module clean deps demo run check lint patch check-intree
 .PHONY: bench bench-build check-debug
@@ -41,12 +59,12 @@ module:
 	$(MAKE) $(KBUILD_ARGS) modules
 
 # The run and check scripts install missing packages first and only then
-# work out the kernel release, so they must not depend on KVER here.
+# prepare their kernels, so they must not depend on KDIR here.
 deps:
 	@scripts/deps.sh
 
 run:
-	@ALLOCATOR=$(ALLOCATOR) SIZE=$(SIZE) scripts/run.sh
+	@ALLOCATOR=$(ALLOCATOR) SIZE=$(SIZE) KERNEL=$(KERNEL) scripts/run.sh
 
 check:
 	@scripts/check.sh
@@ -70,17 +88,17 @@ $(OUT)/remap_pfn_demo: tools/remap_pfn_demo/remap_pfn_demo.c include/uapi/linux/
 	$(CC) -static -O2 -Wall -Wextra -Werror -I include/uapi -o $@ $<
 
 bench:
-	@scripts/bench.sh
+	@KERNEL=$(KERNEL) scripts/bench.sh
 
 # The benchmark program, static like the demo, and its baseline module,
 # built like the driver against the same headers.
 bench-build: $(OUT)/remap_pfn_bench
-	$(MAKE) -C $(KDIR) M=$(BENCH)/baseline modules
+	$(MAKE) -C $(KDIR) M=$(BASELINE) modules
 $(OUT)/remap_pfn_bench: tools/remap_pfn_bench/remap_pfn_bench.c
 	@mkdir -p $(@D)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
 clean:
 	$(MAKE) $(KBUILD_ARGS) clean
-	$(MAKE) -C $(KDIR) M=$(BENCH)/baseline clean
+	$(MAKE) -C $(KDIR) M=$(BASELINE) clean
 	rm -rf $(OUT)

@@ -3,13 +3,16 @@
 #
 # Build and install the remap_pfn kselftests the way the kernel tree builds
 # them: this project's tools/testing/selftests/drivers/remap_pfn and its UAPI
-# header are copied into the cached linux-source tree, the UAPI headers are
+# header are copied into the cached linux-source tree of the newest series
+# of scripts/kernels (scripts/ksrc.sh; the tree a submission is reviewed
+# against, with its kselftest harness), the UAPI headers are
 # installed with 'make headers', and tools/testing/selftests is built with
 # TARGETS=drivers/remap_pfn and installed with its own installer, which
 # writes run_kselftest.sh and kselftest-list.txt.
 #
-# Programs are linked statically: the initramfs has no libc for them.
-# Build products go to $OUT/kbuild (O=), the installed suite to
+# Programs are linked statically: the initramfs has no libc for them, and
+# so they run the same in the guest of every kernel. Built once for all.
+# Build products go to $OUT/kbuild/TREE (O=), the installed suite to
 # $OUT/kselftest; the source tree is shared by every checkout on the
 # machine, so it is only touched under a lock.
 set -euo pipefail
@@ -18,7 +21,6 @@ set -euo pipefail
 # SELFTESTS_SRC: only for developing these scripts against a stand-in suite
 sel=${SELFTESTS_SRC:-$REPO/tools/testing/selftests/drivers/remap_pfn}
 uapi=$REPO/include/uapi/linux/remap_pfn.h
-kb=$OUT/kbuild
 inst=$OUT/kselftest
 
 [ -f "$sel/Makefile" ] || die "no kselftest Makefile in $sel"
@@ -28,6 +30,8 @@ exec 9>"$CACHE/.lock"
 flock 9
 
 src=$("$REPO/scripts/ksrc.sh")
+# one O= directory per tree: a build directory belongs to its source
+kb=$OUT/kbuild/${src##*/}
 
 # The project's copy wins: --delete drops files it no longer has, and the
 # directory's .gitignore keeps stray build products of an in-place build out.

@@ -3,12 +3,16 @@
 #
 # check-debug.sh RESULT: the "debug" tier of make check (and make
 # check-debug). Runs everything in a kernel that catches memory and
-# locking bugs as they happen, built from the same linux-source-6.1:
+# locking bugs as they happen, built from the newest series of
+# scripts/kernels, the kernel a submission is reviewed against:
 #
-#   kernel      scripts/debug-kernel.sh: tinyconfig + scripts/debug.config
-#               (KASAN, KFENCE, lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_VM,
-#               DEBUG_LIST, kmemleak, fault injection), built once and
-#               cached by fragment and source version
+#   kernel      scripts/kernel.sh env NEWEST debug: tinyconfig +
+#               scripts/kconfig/{vm,debug}.config (KASAN, KFENCE, lockdep,
+#               DEBUG_ATOMIC_SLEEP, DEBUG_VM, DEBUG_LIST, kmemleak, fault
+#               injection), built once by scripts/kernel-build.sh and
+#               cached by fragments and source version; when the archive
+#               no longer has that series, the tier says so and counts as
+#               skipped
 #   module      remap_pfn.ko built against it from the driver's sources
 #               as they are
 #   userspace   the kselftests (as the vm tier installs them, with a
@@ -61,62 +65,41 @@ for c in "$configs" "$stress_configs" "$fault_configs"; do
 	case $c in *"'"*) die "configuration with a quote: $c" ;; esac
 done
 
-step "the debug kernel (tinyconfig + scripts/debug.config; built once, then cached)"
-if ! obj=$("$REPO/scripts/debug-kernel.sh"); then
-	fail kernel "scripts/debug-kernel.sh failed (see above)"
+series=$("$REPO/scripts/kernel.sh" newest)
+step "the debug kernel of $series (tinyconfig + scripts/kconfig/{vm,debug}.config; built once, then cached)"
+echo "    (a first build takes 10 to 15 minutes on two cores; make check starts it during the vm tier)"
+status=0
+env=$(kernel_env "$series" debug 2> "$dbg/kernel.log") || status=$?
+grep -v '^deps.sh' "$dbg/kernel.log" | sed 's/^/    /' | tail -n 60 || true
+if [ "$status" -eq 3 ]; then
+	skip kernel "$(tail -n 1 "$dbg/kernel.log"); the whole debug tier is skipped"
+	exit 0
+elif [ "$status" -ne 0 ]; then
+	fail kernel "scripts/kernel.sh env $series debug failed, status $status (log: $dbg/kernel.log)"
 	exit 0
 fi
-kver=$(cat "$obj/kernel.release")
-echo "    $kver in $obj"
+# shellcheck disable=SC1090 # written by scripts/kernel.sh
+. "$env"
+echo "    $KVER ($KPKG) in $KDIR"
 pass kernel
 
 step "remap_pfn.ko from ${drv#"$REPO"/} against the debug kernel"
 mod=$dbg/module
-mkdir -p "$mod"
-find "$drv" -maxdepth 1 -type f \( -name '*.[ch]' -o -name Makefile -o -name Kconfig \) \
-	! -name '*.mod.c' -exec cp {} "$mod/" \;
-build_module() {
-	make -C "$REPO" --no-print-directory module KDIR="$obj" DRV="$mod" \
-		> "$mod.log" 2>&1
-}
-built=0
-if build_module; then
-	built=1
+copy_driver "$drv" "$mod"
+if make -C "$REPO" --no-print-directory module KDIR="$KDIR" DRV="$mod" \
+	> "$mod.log" 2>&1; then
 	pass module
-elif grep -q '"dump_mm" .* undefined' "$mod.log"; then
-	# 6.1 does not export dump_mm(), which mmap_assert_locked() and
-	# mmap_assert_write_locked() call under CONFIG_DEBUG_VM (upstream
-	# exports it since 6.4): the driver cannot be loaded into any 6.1
-	# kernel built with DEBUG_VM. Say so, and go on with a stand-in so
-	# that the rest still runs.
-	fail module "the driver calls mmap_assert_*locked(), whose dump_mm() 6.1 does not export under CONFIG_DEBUG_VM: it cannot load into a DEBUG_VM 6.1 kernel (log: $mod.log)"
-	grep 'undefined' "$mod.log" | sed 's/^/    /'
-	echo "    going on with a module-local dump_mm() stand-in"
-	cat > "$mod/debug_dump_mm.c" <<-'EOF'
-	// SPDX-License-Identifier: GPL-2.0-only
-	/* make check-debug only: 6.1 does not export dump_mm() */
-	#include <linux/mm_types.h>
-	#include <linux/printk.h>
-
-	void dump_mm(const struct mm_struct *mm);
-	void dump_mm(const struct mm_struct *mm)
-	{
-		pr_emerg("dump_mm(%px): not exported by this kernel\n", mm);
-	}
-	EOF
-	echo 'remap_pfn-y += debug_dump_mm.o' >> "$mod/Makefile"
-	build_module && built=1
-fi
-if [ "$built" -eq 0 ]; then
+else
 	fail module "the module build failed (log: $mod.log)"
 	show "$mod.log"
 	exit 0
 fi
+
 grep -E ': warning: ' "$mod.log" | sed 's/^/    (compiler) /' || true
 
 step "the user space of the guest: kselftests, demo, remap_pfn_faultload"
 ksft=$OUT/kselftest
-# make check has just built the suite (scripts/build.sh); on its own, or
+# make check has just built the suite (scripts/check.sh); on its own, or
 # when a source is newer than that build, build it here
 if [ ! -s "$ksft/kselftest-list.txt" ] ||
 	[ -n "$(find "$sel" "$REPO/include/uapi/linux/remap_pfn.h" -newer "$ksft/kselftest-list.txt" 2>/dev/null)" ]; then
@@ -136,7 +119,7 @@ if ! make -C "$REPO" --no-print-directory demo > "$dbg/userspace.log" 2>&1 ||
 	! "${CC:-gcc}" -static -O2 -Wall -Wextra -Werror -I "$REPO/include/uapi" \
 		-o "$faultload" "$REPO/tools/remap_pfn_faultload/remap_pfn_faultload.c" \
 		>> "$dbg/userspace.log" 2>&1 ||
-	! "$REPO/scripts/mkinitramfs.sh" --kmod-dir "$obj" --add "$faultload" "$kver" \
+	! "$REPO/scripts/mkinitramfs.sh" --add "$faultload" "$KVER" "$KMOD" \
 		"$mod/remap_pfn.ko" "$dbg/kselftest" "$OUT/remap_pfn_demo" \
 		"$dbg/initramfs.cpio" >> "$dbg/userspace.log" 2>&1; then
 	fail userspace "building the guest's programs or initramfs failed (log: $dbg/userspace.log)"
@@ -224,8 +207,8 @@ write_job() {
 	JOB
 }
 
-step "$boots boot(s) of $kver in parallel: the kselftests, stress, fault injection, kmemleak"
-export VM_ACCEL=${VM_ACCEL:-$("$REPO/scripts/vm-accel.sh" "$("$REPO/scripts/kver.sh")")}
+step "$boots boot(s) of $KVER in parallel: the kselftests, stress, fault injection, kmemleak"
+export VM_ACCEL=${VM_ACCEL:-$("$REPO/scripts/vm-accel.sh" "$KIMAGE")}
 export VM_TIMEOUT=${DEBUG_VM_TIMEOUT:-1800}
 export VM_MEM=${VM_MEM:-1G}
 echo "    ($VM_ACCEL, $VM_MEM each, time limit $VM_TIMEOUT s; logs in $dbg/boot*)"
@@ -234,10 +217,10 @@ for ((b = 1; b <= boots; b++)); do
 	mkdir -p "$dbg/boot$b"
 	write_job "$b" > "$dbg/boot$b/job.sh"
 	echo "    boot $b: ${suite_of[b]:-no suite configuration}$([ "$b" -eq "$boots" ] && echo "; stress; fault injection")"
-	"$REPO/scripts/vm.sh" --quiet --kernel "$obj/arch/x86/boot/bzImage" \
+	"$REPO/scripts/vm.sh" --quiet \
 		--append "log_buf_len=16M" --log "$dbg/boot$b/console.log" \
 		--report "$dbg/boot$b/report" \
-		"$kver" "$dbg/initramfs.cpio" "$dbg/boot$b/job.sh" &
+		"$KIMAGE" "$dbg/initramfs.cpio" "$dbg/boot$b/job.sh" &
 	pids[b]=$!
 done
 for ((b = 1; b <= boots; b++)); do

@@ -13,12 +13,16 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# lint and intree check the sources and build in the kernel tree on the
-# host; vm boots what build.sh built, so only vm needs that build; so does
-# bench, a smoke run of make bench in one more boot (no timings judged).
-# debug (make check-debug) builds its own kernel and module and boots
-# that, reusing the selftests that build.sh built; it is the longest, so
-# it runs last.
+# lint and intree check the sources and build in the kernel trees on the
+# host, preparing every kernel of scripts/kernels on the way (Debian's are
+# a download, the newest is built from source: the longest step of a cold
+# cache). vm then builds the module and initramfs for each kernel and
+# boots them; bench is a smoke run of make bench in one more boot of the
+# newest kernel (no timings judged). debug (make check-debug) boots its
+# own kernel, the newest series built with the checkers, reusing the
+# selftests built here; it is the longest, so it runs last, and its kernel
+# is built in the background while the vm tier boots (those boots keep
+# about one core busy; a kernel build waits for the other).
 tiers=(lint intree vm bench debug)
 
 results=$OUT/results
@@ -26,14 +30,33 @@ rm -rf "$results"
 mkdir -p "$results"
 start=$SECONDS
 
+# The kernel-independent part, once: the demo and the kselftests (built in
+# the newest series' tree, statically linked, run on every kernel).
 built=1
-if ! "$REPO/scripts/build.sh" check; then
+step_start=$SECONDS
+if ! "$REPO/scripts/deps.sh" || ! make -C "$REPO" --no-print-directory demo ||
+	! "$REPO/scripts/build-selftests.sh"; then
 	built=0
-	printf 'failed 1\nfailure the build failed (see its output above)\n' \
+	printf 'failed 1\nfailure the demo or kselftest build failed (see its output above)\n' \
 		> "$results/build.result"
 fi
+echo "=== build of the demo and the kselftests: $((SECONDS - step_start)) s"
+
+# the background preparation is a process group of its own, ended with
+# make check if that stops early (the build's temporary directory goes)
+prepare=
+trap '[ -z "$prepare" ] || kill -- "-$prepare" 2>/dev/null || true' EXIT
 for tier in "${tiers[@]}"; do
 	case $tier in vm | bench) [ "$built" -eq 0 ] && continue ;; esac
+	if [ "$tier" = vm ] && [ -z "${CHECK_NO_PREPARE:-}" ]; then
+		# the debug tier's kernel, meanwhile; on failure that tier
+		# asks again and reports it
+		setsid bash -c '. "$1/scripts/lib.sh" && kernel_env "$2" debug' - \
+			"$REPO" "$("$REPO/scripts/kernel.sh" newest)" \
+			> "$results/prepare-debug.log" 2>&1 < /dev/null &
+		prepare=$!
+		echo "=== the debug kernel is prepared in the background (log: $results/prepare-debug.log)"
+	fi
 	tier_start=$SECONDS
 	"$REPO/scripts/check-$tier.sh" "$results/$tier.result" ||
 		printf 'failed 1\nfailure the %s tier stopped with status %s\n' \

@@ -7,9 +7,10 @@
 set -euo pipefail
 
 packages=(
-	# the kernel the VM boots, the headers the module is built against,
-	# and the source tree the selftests are built in
-	linux-image-amd64 linux-headers-amd64 linux-source-6.1 xz-utils
+	# the kernels themselves come from scripts/kernel.sh, unpacked into
+	# the cache: these check the private package lists' signatures and
+	# unpack what they fetch (Debian's kernels and their source)
+	debian-archive-keyring xz-utils
 	# compilers and kbuild prerequisites; libc6-dev has the static libc
 	# the selftests and the demo are linked with
 	gcc make libc6-dev bc bison flex libelf-dev libssl-dev
@@ -22,8 +23,12 @@ packages=(
 	# native compiler of the version coccinelle was built with (ocaml-nox);
 	# the patch series is made and applied with git, and checkpatch checks
 	# its SPDX lines with scripts/spdxcheck.py (python3-ply, python3-git)
-	sparse coccinelle ocaml-nox python3-docutils gnuplot-nox git dwarves
+	sparse coccinelle ocaml-nox python3-docutils gnuplot-nox git
 	python3-ply python3-git
+	# pahole, for the BTF of modules built against Debian's 6.12 headers
+	dwarves
+	# the patch series strips the compatibility code with unifdef
+	unifdef
 )
 
 missing=()

@@ -1,25 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Print the path of the unpacked linux-source-6.1 tree in the cache,
-# unpacking /usr/src/linux-source-6.1.tar.xz first if needed. The directory
-# name carries the package version, so a package upgrade unpacks afresh;
-# unpacking goes to a temporary name and is renamed when complete, so an
-# interrupted run never leaves a half tree that looks finished.
+# ksrc.sh [SERIES]: print the path of the unpacked linux-source tree of
+# SERIES (default: the newest series of scripts/kernels, the in-tree
+# target, whose selftest harness and checkers the tiers use), unpacking it
+# into the cache first if needed (scripts/kernel.sh src). One unpack at a
+# time across checkouts: two would race for the same directory name.
+# Exit status 3 when the archive no longer has that source package and
+# none was unpacked before.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-tarball=/usr/src/linux-source-6.1.tar.xz
-[ -r "$tarball" ] || die "$tarball missing; run 'make deps'"
-version=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-src=$CACHE/linux-source-$version
-
-if [ ! -d "$src" ]; then
-	mkdir -p "$CACHE"
-	tmp=$(mktemp -d "$CACHE/.unpack.XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT
-	msg "unpacking $tarball into $CACHE (once)"
-	tar -xJf "$tarball" -C "$tmp"
-	mv -T "$tmp/linux-source-6.1" "$src"
-fi
-echo "$src"
+series=${1:-$("$REPO/scripts/kernel.sh" newest)}
+mkdir -p "$CACHE"
+exec 7> "$CACHE/.src-$series.lock"
+flock 7
+exec "$REPO/scripts/kernel.sh" src "$series"

@@ -12,8 +12,58 @@ OUT=${REMAP_PFN_OUT:-$REPO/out}
 
 # The module configurations that the kselftests run under, in make check's
 # vm and debug tiers (';'-separated module parameters; CHECK_CONFIGS
-# overrides them there)
-CHECK_DEFAULT_CONFIGS='allocator=kmalloc size=128K;allocator=vmalloc size=128K;allocator=alloc_pages size=128K;allocator=vmalloc size=20K;allocator=kmalloc size=4M;allocator=vmalloc size=64M;allocator=alloc_pages size=64M;allocator=kmalloc size=128K map=pages;allocator=vmalloc size=20K map=pages;allocator=alloc_pages size=64M map=pages'
+# overrides them there). kmalloc has no map=pages: its large buffers are
+# frozen pages on current kernels, which the driver refuses to map as pages.
+CHECK_DEFAULT_CONFIGS='allocator=kmalloc size=128K;allocator=vmalloc size=128K;allocator=alloc_pages size=128K;allocator=vmalloc size=20K;allocator=kmalloc size=4M;allocator=vmalloc size=64M;allocator=alloc_pages size=64M;allocator=vmalloc size=128K map=pages;allocator=vmalloc size=20K map=pages;allocator=alloc_pages size=64M map=pages'
+# The shorter list for the series between the oldest and the newest of
+# scripts/kernels, which the vm tier boots too: every allocator and every
+# mapping mode at least once, the scattered and the contiguous buffers in
+# both modes.
+CHECK_SHORT_CONFIGS='allocator=kmalloc size=4M;allocator=vmalloc size=20K;allocator=alloc_pages size=64M;allocator=vmalloc size=128K map=pages;allocator=alloc_pages size=64M map=pages'
 
 msg() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { msg "error: $*"; exit 1; }
+
+# check_configs SERIES: the vm tier's configurations for that kernel series.
+# The oldest and the newest series of scripts/kernels run them all, the
+# ones in between the short list; CHECK_CONFIGS replaces both.
+check_configs() {
+	local series
+	series=$("$REPO/scripts/kernel.sh" list)
+	if [ -n "${CHECK_CONFIGS:-}" ]; then
+		echo "$CHECK_CONFIGS"
+	elif [ "$1" = "$(head -n 1 <<< "$series")" ] || [ "$1" = "$(tail -n 1 <<< "$series")" ]; then
+		echo "$CHECK_DEFAULT_CONFIGS"
+	else
+		echo "$CHECK_SHORT_CONFIGS"
+	fi
+}
+
+# newest_debian: the newest series of scripts/kernels that is Debian's
+# prebuilt kernel, which boots with no kernel build (make run's default)
+newest_debian() {
+	awk '!/^#/ && NF >= 3 && $3 == "debian" { s = $1 } END { print s }' \
+		"$REPO/scripts/kernels"
+}
+
+# kernel_env SERIES [vm|debug]: scripts/kernel.sh env, one caller per
+# kernel at a time across checkouts (make check prepares the kernels in
+# the background while its tiers ask for them; two unpacks or two writers
+# of one env file at once would trip over each other). Prints the env
+# file's path; exit status 3 when the archive no longer has the series.
+kernel_env() {
+	mkdir -p "$CACHE"
+	(flock 7 && "$REPO/scripts/kernel.sh" env "$@") 7> "$CACHE/.env-$1-${2:-vm}.lock"
+}
+
+# copy_driver SRC DST: the driver's sources in SRC, with their times, as
+# DST (created; files gone from SRC go from DST), leaving DST's build
+# products: each kernel's module is built in a copy of its own, never in
+# the checkout, and an unchanged driver is not rebuilt
+copy_driver() {
+	mkdir -p "$2"
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
+		--exclude='*.symvers' --exclude=modules.order --exclude='.tmp*' \
+		"$1/" "$2/"
+}

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# mkinitramfs.sh [options] KVER MODULE.ko KSELFTEST_DIR DEMO OUTPUT.cpio
+# mkinitramfs.sh [--add PROGRAM]... KVER KMOD MODULE.ko KSELFTEST_DIR DEMO OUTPUT.cpio
 #
-#   --kmod-dir DIR  where the kernel's modules.order, modules.builtin and
-#                   modules.builtin.modinfo are (default /lib/modules/KVER;
-#                   a kernel built here has them in its build directory)
+#   KVER            the kernel's release (uname -r in the guest)
+#   KMOD            where that kernel's modules.order, modules.builtin,
+#                   modules.builtin.modinfo and brd.ko are: KMOD of
+#                   scripts/kernel.sh env (Debian's lib/modules/KVER, or a
+#                   kernel's build directory)
 #   --add PROGRAM   one more program for /usr/bin (repeatable)
 #
 # Pack the guest's root file system: busybox with its applets, the module
@@ -25,19 +27,18 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kmod_dir='' extra=()
+extra=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--kmod-dir) kmod_dir=$2; shift 2 ;;
 	--add) extra+=("$2"); shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 5 ] || die "usage: $0 [options] KVER MODULE.ko KSELFTEST_DIR DEMO OUTPUT.cpio"
-kver=$1 ko=$2 ksft=$3 demo=$4 output=$5
-kmod_dir=${kmod_dir:-/lib/modules/$kver}
+[ $# -eq 6 ] || die "usage: $0 [--add PROGRAM]... KVER KMOD MODULE.ko KSELFTEST_DIR DEMO OUTPUT.cpio"
+kver=$1 kmod_dir=$2 ko=$3 ksft=$4 demo=$5 output=$6
+[ -f "$kmod_dir/modules.builtin" ] || die "$kmod_dir has no modules.builtin: not a KMOD of scripts/kernel.sh"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/remap_pfn-root.XXXXXX")
 trap 'rm -rf "$root"' EXIT

@@ -4,7 +4,9 @@
 # make run: boot the VM, load the driver with ALLOCATOR= and SIZE=
 # (default vmalloc, 128K) and run tools/remap_pfn_demo, which shows five
 # processes sharing the one kernel buffer. The whole console is shown,
-# with the kernel's boot messages kept quiet.
+# with the kernel's boot messages kept quiet. KERNEL= names the series of
+# scripts/kernels to boot; by default the newest one that Debian builds,
+# which is only a download: a newcomer's first command builds no kernel.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -13,10 +15,14 @@ size=${SIZE:-128K}
 # They end up on a shell command line in the guest: accept only plain values
 [[ $allocator =~ ^[a-z_]+$ ]] || die "ALLOCATOR=$allocator: expected a name like vmalloc"
 [[ $size =~ ^[0-9]+[KMGkmg]?$ ]] || die "SIZE=$size: expected bytes with an optional K, M or G"
+series=${KERNEL:-$(newest_debian)}
 
-"$REPO/scripts/build.sh" run
+"$REPO/scripts/build.sh" run "$series"
+run=$OUT/run/$series
+# shellcheck disable=SC1091 # written by scripts/kernel.sh
+. "$run/kernel.env"
 
-job=$OUT/run/job.sh
+job=$run/job.sh
 cat > "$job" <<JOB
 #!/bin/sh
 set -e
@@ -31,16 +37,16 @@ echo "Unloading the driver: modprobe -r remap_pfn"
 modprobe -r remap_pfn
 JOB
 
-echo "Booting $(cat "$OUT/run/kver") under QEMU (log: $OUT/run/console.log) ..."
+echo "Booting Linux $KVER ($KPKG) under QEMU (log: $run/console.log) ..."
 set +e
-"$REPO/scripts/vm.sh" --log "$OUT/run/console.log" --report "$OUT/run/report" \
-	--append "quiet" "$(cat "$OUT/run/kver")" "$OUT/run/initramfs.cpio" "$job"
+"$REPO/scripts/vm.sh" --log "$run/console.log" --report "$run/report" \
+	--append "quiet" "$KIMAGE" "$run/initramfs.cpio" "$job"
 rc=$?
 set -e
 echo
 if [ $rc -eq 0 ]; then
 	echo "make run: the demo finished successfully."
 else
-	echo "make run: FAILED (status $rc); the console log is $OUT/run/console.log"
+	echo "make run: FAILED (status $rc); the console log is $run/console.log"
 fi
 exit $rc

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# vm-accel.sh KVER: print the QEMU accelerator to use, "kvm" or "tcg".
+# vm-accel.sh KIMAGE: print the QEMU accelerator to use, "kvm" or "tcg".
 #
 # /dev/kvm can exist and still not work: on some hosts QEMU with KVM hangs
-# forever. So boot the real kernel with KVM and no root file system, which
-# panics and (panic=-1, -no-reboot) exits within a second or two when KVM
-# works; anything else within the time limit means TCG emulation.
+# forever. So boot the kernel image KIMAGE with KVM and no root file
+# system, which panics and (panic=-1, -no-reboot) exits within a second or
+# two when KVM works; anything else within the time limit means TCG emulation.
 # VM_ACCEL=kvm|tcg skips the probe.
 set -euo pipefail
 
@@ -15,13 +15,13 @@ if [ -n "${VM_ACCEL:-}" ]; then
 	exit 0
 fi
 
-kver=$1
+kimage=${1:?usage: vm-accel.sh KIMAGE}
 out=
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	out=$(timeout -k 2 "${VM_KVM_PROBE_TIMEOUT:-10}" \
 		qemu-system-x86_64 -accel kvm -machine pc -m 256 \
 		-nodefaults -display none -no-reboot -serial stdio \
-		-kernel "/boot/vmlinuz-$kver" \
+		-kernel "$kimage" \
 		-append "console=ttyS0 panic=-1 init=/nonexistent" \
 		</dev/null 2>/dev/null || true)
 fi

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# vm.sh [options] KVER INITRAMFS JOB.sh
+# vm.sh [options] KIMAGE INITRAMFS JOB.sh
 #
-# Boot /boot/vmlinuz-$KVER under QEMU with INITRAMFS plus JOB.sh (packed
+# Boot the kernel image KIMAGE (KIMAGE of scripts/kernel.sh env: Debian's
+# vmlinuz or a bzImage built here) under QEMU with INITRAMFS, whose modules
+# must be that kernel's, plus JOB.sh (packed
 # as /job.sh into a second cpio archive appended to it), let scripts/vm-init
 # run the job, and exit with the job's exit status.
 #
@@ -13,8 +15,6 @@
 #                   output, dmesg, exit marker), see scripts/vm-init
 #   --quiet         show the console only in the log, not on stdout
 #   --append ARGS   extra kernel command line
-#   --kernel IMAGE  boot IMAGE instead of /boot/vmlinuz-$KVER (a kernel built
-#                   here, e.g. the debug kernel of scripts/debug-kernel.sh)
 #
 # The guest's result is never guessed: without the exit marker (the guest
 # hung, crashed or hit the time limit) vm.sh fails with status 125.
@@ -26,22 +26,21 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-log=/dev/null report='' quiet='' append='' kernel=''
+log=/dev/null report='' quiet='' append=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--log) log=$2; shift 2 ;;
 	--report) report=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
 	--append) append=$2; shift 2 ;;
-	--kernel) kernel=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 3 ] || die "usage: $0 [options] KVER INITRAMFS JOB.sh"
-kver=$1 initramfs=$2 job=$3
-kernel=${kernel:-/boot/vmlinuz-$kver}
+[ $# -eq 3 ] || die "usage: $0 [options] KIMAGE INITRAMFS JOB.sh"
+kernel=$1 initramfs=$2 job=$3
+[ -f "$kernel" ] || die "no kernel image $kernel"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/remap_pfn-vm.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -53,7 +52,7 @@ install -m 0755 "$job" "$tmp/job/job.sh"
 (cd "$tmp/job" && echo job.sh | cpio --create --format=newc --owner=0:0 --quiet) > "$tmp/job.cpio"
 cat "$initramfs" "$tmp/job.cpio" > "$tmp/initrd"
 
-accel=$("$REPO/scripts/vm-accel.sh" "$kver")
+accel=$("$REPO/scripts/vm-accel.sh" "$kernel")
 : > "$report"
 
 # -nodefaults: no NIC, no VGA, no disks; COM1 is the console, COM2 the
