@@ -268,7 +268,11 @@ static const struct file_operations remap_pfn_fops = {
 	.read = remap_pfn_read,
 	.write = remap_pfn_write,
 	.llseek = remap_pfn_llseek,
+#ifdef REMAP_PFN_COMPAT_MMAP
 	.mmap = remap_pfn_mmap,
+#else
+	.mmap_prepare = remap_pfn_mmap_prepare,
+#endif
 	.unlocked_ioctl = remap_pfn_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };
@@ -307,9 +311,9 @@ static int remap_pfn_check_size(const struct remap_pfn_alloc_ops *ops,
 		       size, ops->max_size, ops->name);
 		return -EINVAL;
 	}
-	if (map == REMAP_PFN_MAP_PAGES && size < ops->pages_min_size) {
-		pr_err("map=pages: %s buffers below %zu bytes come from a slab cache and cannot be mapped as pages; use a larger size, another allocator or map=pfn\n",
-		       ops->name, ops->pages_min_size);
+	if (map == REMAP_PFN_MAP_PAGES && !ops->pages_ok) {
+		pr_err("map=pages: %s memory belongs to the slab allocator and cannot be mapped as pages; use allocator=vmalloc or allocator=alloc_pages, or map=pfn\n",
+		       ops->name);
 		return -EINVAL;
 	}
 	/*

@@ -3,19 +3,27 @@
  * remap_pfn: mmap() dispatch by offset, and exact accounting of every VMA
  * that maps the device.
  *
+ * ->mmap_prepare() only validates the request and describes the mapping:
+ * its flags, its vm_ops, and how it is populated (an mmap action for a
+ * single PFN range or an array of pages, else the fault handler). It
+ * counts nothing, since the mm may still fail the mapping after it.
+ *
  * Accounting follows VMAs rather than mmap() calls, because the mm splits,
  * copies and moves them behind the driver's back:
  *
- * - mmap() of a region creates one VMA (remap_pfn_mmap());
+ * - a new mapping of a region is counted in vm_ops->mapped(), which the mm
+ *   calls once the VMA exists and can no longer fail for other reasons;
  * - fork(), mremap() moves and splits (partial munmap() or mprotect())
  *   create one through vm_ops->open();
  * - every VMA ends in vm_ops->close(), with its length at that moment.
+ *   A VMA that never got to ->mapped() (its action failed) has no private
+ *   data and is not counted.
  *
  * A split is the one case where a new VMA brings no new bytes: the VMA it
  * was cut from shrinks afterwards without telling the driver. It is
  * recognised in ->open() because the original still covers the new range.
- * VMAs with a ->close() are never merged by the mm, so no other size
- * change goes unseen.
+ * The mm never merges these VMAs (VM_DONTEXPAND makes them special), so no
+ * other size change goes unseen.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -74,23 +82,18 @@ static bool remap_pfn_mm_known(struct remap_pfn_device *rdev,
 }
 
 /*
- * Count a new VMA of @bytes bytes in @vma->vm_mm. @spare becomes the
- * address space's entry if it has none yet; it may only be NULL when
- * remap_pfn_mm_known() said there is one. The caller holds the mmap_lock
- * for writing, so no entry for this mm can come or go meanwhile.
+ * Count a new VMA of @bytes bytes in @mm. @spare becomes the address
+ * space's entry if it has none yet; it may only be NULL when
+ * remap_pfn_mm_known() said there is one. The caller holds @mm's
+ * mmap_lock for writing, so no entry for @mm can come or go meanwhile.
  */
 static void remap_pfn_track(struct remap_pfn_device *rdev,
-			    struct vm_area_struct *vma, unsigned long bytes,
+			    struct mm_struct *mm, unsigned long bytes,
 			    struct remap_pfn_mm *spare)
 {
-	struct mm_struct *mm = vma->vm_mm;
 	struct remap_pfn_mm *rmm;
 
-	/*
-	 * Not mmap_assert_write_locked(): under CONFIG_DEBUG_VM it needs
-	 * dump_mm(), which 6.1 does not export to modules.
-	 */
-	lockdep_assert_held_write(&mm->mmap_lock);
+	mmap_assert_write_locked(mm);
 
 	spin_lock(&rdev->lock);
 	rmm = remap_pfn_mm_find(rdev, mm);
@@ -111,6 +114,27 @@ static void remap_pfn_track(struct remap_pfn_device *rdev,
 }
 
 /*
+ * A new mapping of the device, which the mm has just set up in the
+ * caller's address space: the VMA's private data marks it as counted.
+ */
+static int remap_pfn_vm_mapped(unsigned long start, unsigned long end,
+			       pgoff_t pgoff, const struct file *file,
+			       void **vm_private_data)
+{
+	struct remap_pfn_device *rdev = remap_pfn_from_file(file);
+	struct remap_pfn_mm *spare = NULL;
+
+	if (!remap_pfn_mm_known(rdev, current->mm)) {
+		spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+		if (!spare)
+			return -ENOMEM;
+	}
+	remap_pfn_track(rdev, current->mm, end - start, spare);
+	*vm_private_data = rdev;
+	return 0;
+}
+
+/*
  * Is @vma being split off another VMA of the device? __split_vma() calls
  * ->open() on the new part while the original still spans it. A VMA
  * copied by fork() is alone in its new mm at that range (or already
@@ -124,6 +148,7 @@ static bool remap_pfn_vma_is_split(struct vm_area_struct *vma)
 	return other && other != vma && other->vm_ops == vma->vm_ops;
 }
 
+/* Only counted VMAs are ever split, copied or moved: see the top */
 static void remap_pfn_vm_open(struct vm_area_struct *vma)
 {
 	struct remap_pfn_device *rdev = vma->vm_private_data;
@@ -141,13 +166,17 @@ static void remap_pfn_vm_open(struct vm_area_struct *vma)
 	if (!remap_pfn_mm_known(rdev, vma->vm_mm))
 		spare = kzalloc(sizeof(*spare), GFP_KERNEL | __GFP_NOFAIL);
 
-	remap_pfn_track(rdev, vma, bytes, spare);
+	remap_pfn_track(rdev, vma->vm_mm, bytes, spare);
 }
 
 static void remap_pfn_vm_close(struct vm_area_struct *vma)
 {
 	struct remap_pfn_device *rdev = vma->vm_private_data;
 	struct remap_pfn_mm *rmm, *gone = NULL;
+
+	/* never counted: the mapping failed before ->mapped() */
+	if (!rdev)
+		return;
 
 	spin_lock(&rdev->lock);
 	rmm = remap_pfn_mm_find(rdev, vma->vm_mm);
@@ -166,6 +195,23 @@ static void remap_pfn_vm_close(struct vm_area_struct *vma)
 }
 
 /*
+ * A data page is missing from a page table: map=pfn maps scattered
+ * buffers on demand, and map=pages refills after MADV_DONTNEED.
+ */
+static vm_fault_t remap_pfn_vm_fault(struct vm_fault *vmf)
+{
+	struct remap_pfn_device *rdev = vmf->vma->vm_private_data;
+	struct remap_pfn_buf *buf = &rdev->buf;
+
+	/* remap_pfn_mmap_prepare() kept the VMA inside the buffer */
+	if (WARN_ON_ONCE(vmf->pgoff >= buf->size >> PAGE_SHIFT))
+		return VM_FAULT_SIGBUS;
+	if (rdev->map == REMAP_PFN_MAP_PAGES)
+		return remap_pfn_fault_page(vmf, buf);
+	return remap_pfn_fault_pfn(vmf, buf);
+}
+
+/*
  * ptrace() and /proc/PID/mem on a data mapping. They go through GUP, which
  * refuses VM_PFNMAP, and then ask the VMA: copy between @buf and the bytes
  * of the buffer that @addr maps. Writing needs VM_WRITE, as GUP demands of
@@ -180,7 +226,7 @@ static int remap_pfn_vm_access(struct vm_area_struct *vma, unsigned long addr,
 
 	if (write && !(vma->vm_flags & VM_WRITE))
 		return -EFAULT;
-	/* the VMA lies inside the buffer: remap_pfn_mmap() checked that */
+	/* the VMA lies inside the buffer: remap_pfn_mmap_prepare() checked */
 	pos = (vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
 	if (len <= 0 || pos >= rbuf->size)
 		return -EFAULT;
@@ -202,18 +248,24 @@ static int remap_pfn_vm_access(struct vm_area_struct *vma, unsigned long addr,
 }
 
 /*
- * The data region: populated at mmap() time; refilled after MADV_DONTNEED
- * (map=pages); reachable by debuggers although GUP refuses it (map=pfn).
+ * The data region: populated by its mmap action or on demand by
+ * ->fault(); reachable by debuggers although GUP refuses it (map=pfn).
  */
 static const struct vm_operations_struct remap_pfn_data_vm_ops = {
+#ifndef REMAP_PFN_COMPAT_MMAP
+	.mapped = remap_pfn_vm_mapped,
+#endif
 	.open = remap_pfn_vm_open,
 	.close = remap_pfn_vm_close,
 	.fault = remap_pfn_vm_fault,
 	.access = remap_pfn_vm_access,
 };
 
-/* The info page: populated at mmap() time, never zapped (VM_PFNMAP) */
+/* The info page: populated by its mmap action, never zapped (VM_PFNMAP) */
 static const struct vm_operations_struct remap_pfn_info_vm_ops = {
+#ifndef REMAP_PFN_COMPAT_MMAP
+	.mapped = remap_pfn_vm_mapped,
+#endif
 	.open = remap_pfn_vm_open,
 	.close = remap_pfn_vm_close,
 };
@@ -224,80 +276,87 @@ static bool remap_pfn_is_device_vma(struct vm_area_struct *vma)
 	       vma->vm_ops == &remap_pfn_info_vm_ops;
 }
 
-static int remap_pfn_mmap_data(struct remap_pfn_device *rdev,
-			       struct vm_area_struct *vma, unsigned long off)
+/*
+ * Bytes [@off, @off + length) of the buffer. A single PFN range (the
+ * kmalloc block, any one-chunk buffer) is remapped by the mm in one go;
+ * map=pages hands the mm the buffer's pages. Scattered memory in pfn mode
+ * has no action: the fault handler maps it (remap_pfn_fault_pfn()).
+ */
+static int remap_pfn_prepare_data(struct remap_pfn_device *rdev,
+				  struct vm_area_desc *desc, unsigned long off)
 {
-	vma->vm_ops = &remap_pfn_data_vm_ops;
+	struct remap_pfn_buf *buf = &rdev->buf;
+	struct page **pages = buf->pages + (off >> PAGE_SHIFT);
+
+	desc->vm_ops = &remap_pfn_data_vm_ops;
 	if (rdev->map == REMAP_PFN_MAP_PAGES)
-		return remap_pfn_pages_insert(rdev, vma, off);
-	return rdev->buf.ops->map(&rdev->buf, vma, off);
+		mmap_action_map_kernel_pages_full(desc, pages);
+	else if (buf->nr_chunks == 1)
+		mmap_action_remap_full(desc, page_to_pfn(pages[0]));
+	else
+		/* what remapping sets: GUP and rmap must leave the PTEs alone */
+		vma_desc_set_flags(desc, VMA_IO_BIT, VMA_PFNMAP_BIT);
+	return 0;
 }
 
-static int remap_pfn_mmap_info(struct remap_pfn_device *rdev,
-			       struct vm_area_struct *vma)
+static int remap_pfn_prepare_info(struct remap_pfn_device *rdev,
+				  struct vm_area_desc *desc)
 {
-	vma->vm_ops = &remap_pfn_info_vm_ops;
-	if (vma->vm_flags & VM_WRITE)
+	desc->vm_ops = &remap_pfn_info_vm_ops;
+	if (vma_desc_test(desc, VMA_WRITE_BIT))
 		return -EPERM;
 	/* only the kernel writes the info page; mprotect() cannot change that */
-	remap_pfn_vm_flags_clear(vma, VM_MAYWRITE);
-
-	return remap_pfn_range(vma, vma->vm_start,
-			       page_to_pfn(rdev->info_page), PAGE_SIZE,
-			       vma->vm_page_prot);
+	vma_desc_clear_flags(desc, VMA_MAYWRITE_BIT);
+	mmap_action_remap_full(desc, page_to_pfn(rdev->info_page));
+	return 0;
 }
 
 /**
- * remap_pfn_mmap() - map one region of the device
- * @file: an open /dev/remap_pfn
- * @vma: the new mapping; its offset selects the region
+ * remap_pfn_mmap_prepare() - describe the mapping of one region
+ * @desc: the mapping to be; its offset selects the region
  *
  * Return: 0, -EINVAL for a private mapping or a range that is not inside
- * one region, -EPERM for an executable mapping or a writable mapping of
- * the info region, or -ENOMEM.
+ * one region, or -EPERM for an executable mapping or a writable mapping
+ * of the info region.
  */
-int remap_pfn_mmap(struct file *file, struct vm_area_struct *vma)
+int remap_pfn_mmap_prepare(struct vm_area_desc *desc)
 {
-	struct remap_pfn_device *rdev = remap_pfn_from_file(file);
-	unsigned long len = vma->vm_end - vma->vm_start;
-	struct remap_pfn_mm *spare;
+	struct remap_pfn_device *rdev = remap_pfn_from_file(desc->file);
+	u64 len = vma_desc_size(desc);
 	u64 off, end;
-	int ret;
 
 	/* VM_SHARED is dropped for read-only fds; VM_MAYSHARE is MAP_SHARED */
-	if (!(vma->vm_flags & VM_MAYSHARE))
+	if (!vma_desc_test(desc, VMA_MAYSHARE_BIT))
 		return -EINVAL;
-	if (vma->vm_flags & VM_EXEC)
+	if (vma_desc_test(desc, VMA_EXEC_BIT))
 		return -EPERM;
-	if (check_shl_overflow((u64)vma->vm_pgoff, PAGE_SHIFT, &off) ||
-	    check_add_overflow(off, (u64)len, &end))
+	if (check_shl_overflow((u64)desc->pgoff, PAGE_SHIFT, &off) ||
+	    check_add_overflow(off, len, &end))
 		return -EINVAL;
-
-	/* a new address space's entry, allocated while we may still fail */
-	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
-	if (!spare)
-		return -ENOMEM;
 
 	/* a shared data buffer is never code */
-	remap_pfn_vm_flags_clear(vma, VM_MAYEXEC);
+	vma_desc_clear_flags(desc, VMA_MAYEXEC_BIT);
 	/* mremap() may not grow a mapping past the range checked here */
-	remap_pfn_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_private_data = rdev;
+	vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT, VMA_DONTDUMP_BIT);
+	/* set by ->mapped(): until then ->close() must not uncount the VMA */
+	desc->private_data = NULL;
 
 	if (end <= rdev->buf.size)
-		ret = remap_pfn_mmap_data(rdev, vma, off);
-	else if (off == REMAP_PFN_OFF_INFO && len == PAGE_SIZE)
-		ret = remap_pfn_mmap_info(rdev, vma);
-	else
-		ret = -EINVAL;
-	if (ret) {
-		kfree(spare);
-		return ret;
-	}
-
-	remap_pfn_track(rdev, vma, len, spare);
-	return 0;
+		return remap_pfn_prepare_data(rdev, desc, off);
+	if (off == REMAP_PFN_OFF_INFO && len == PAGE_SIZE)
+		return remap_pfn_prepare_info(rdev, desc);
+	return -EINVAL;
 }
+
+#ifdef REMAP_PFN_COMPAT_MMAP
+/* A kernel without ->mmap_prepare(): the same steps, driven by compat.c */
+int remap_pfn_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return remap_pfn_compat_mmap(file, vma, remap_pfn_mmap_prepare,
+				     remap_pfn_vm_mapped);
+}
+#endif
+
 
 /**
  * remap_pfn_mmap_stats() - read the live accounting
@@ -323,7 +382,7 @@ static void remap_pfn_sum_vmas(struct mm_struct *mm, u64 *vm_bytes,
 	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
 
-	lockdep_assert_held(&mm->mmap_lock);
+	mmap_assert_locked(mm);
 	for_each_vma(vmi, vma) {
 		unsigned long len = vma->vm_end - vma->vm_start;
 

@@ -4,7 +4,7 @@
  *
  * get_user_pages() works on such a mapping, so O_DIRECT and vmsplice()
  * do. A shared futex needs more: futex keys of shared memory are made of
- * page->mapping->host and page->index, as for a file. So in this mode the
+ * the folio's mapping->host and index, as for a file. So in this mode the
  * buffer's pages belong to an inode of the driver's own, each at its
  * offset in the buffer, and every open file of the device uses that
  * inode's address_space: all processes then agree on every futex key,
@@ -67,17 +67,16 @@ int remap_pfn_pages_attach(struct remap_pfn_device *rdev)
 	}
 
 	/*
-	 * A compound page (a kmalloc() buffer above KMALLOC_MAX_CACHE_SIZE,
-	 * an alloc_pages chunk) carries mapping and index in its head only;
-	 * the tails' offsets follow from the head's.
+	 * A folio of several pages (an alloc_pages chunk) carries mapping
+	 * and index once; its other pages' offsets follow from them.
 	 */
 	for (i = 0; i < nr_pages; i++) {
-		struct page *page = rdev->buf.pages[i];
+		struct folio *folio = page_folio(rdev->buf.pages[i]);
 
-		if (PageTail(page))
+		if (&folio->page != rdev->buf.pages[i])
 			continue;
-		page->mapping = inode->i_mapping;
-		page->index = i;
+		folio->mapping = inode->i_mapping;
+		folio->index = i;
 	}
 	rdev->inode = inode;
 	return 0;
@@ -94,105 +93,33 @@ void remap_pfn_pages_detach(struct remap_pfn_device *rdev)
 	unsigned long i, nr_pages = rdev->buf.size >> PAGE_SHIFT;
 
 	for (i = 0; i < nr_pages; i++) {
-		struct page *page = rdev->buf.pages[i];
+		struct folio *folio = page_folio(rdev->buf.pages[i]);
 
-		if (!PageTail(page))
-			page->mapping = NULL;
+		if (&folio->page == rdev->buf.pages[i])
+			folio->mapping = NULL;
 	}
 	iput(rdev->inode);
 	rdev->inode = NULL;
 	simple_release_fs(&remap_pfn_mnt, &remap_pfn_mnt_count);
 }
 
-/* Pages per vm_insert_pages() call: a preemption point every 4 MiB */
-#define REMAP_PFN_INSERT_BATCH	1024
-
-/*
- * How many of the first @max entries of @pages to insert in one go: the
- * rest of one compound page (whose head the caller must lock, as rmap
- * insists for a compound page with a mapping), or a run of pages that
- * are not compound.
- */
-static unsigned long remap_pfn_pages_run(struct page **pages,
-					 unsigned long max)
-{
-	struct page *head;
-	unsigned long n;
-
-	if (!PageCompound(pages[0])) {
-		for (n = 1; n < max && !PageCompound(pages[n]); n++)
-			;
-		return n;
-	}
-	head = compound_head(pages[0]);
-	n = compound_nr(head) - (page_to_pfn(pages[0]) - page_to_pfn(head));
-	return min(n, max);
-}
-
 /**
- * remap_pfn_pages_insert() - map part of the buffer as refcounted pages
- * @rdev: the device
- * @vma: the new mapping
- * @off: offset in the buffer of the first byte of @vma, checked by the
- *	caller to leave the whole of @vma inside the buffer
+ * remap_pfn_fault_page() - put a data page back into a page table
+ * @vmf: the fault, inside a VMA whose pages the caller checked to lie in
+ *	@buf
+ * @buf: the buffer
  *
- * Return: 0 or a negative errno from vm_insert_pages().
+ * map=pages mappings are populated by their mmap action, but
+ * MADV_DONTNEED may zap the PTEs of a VM_MIXEDMAP mapping; the next touch
+ * lands here.
+ *
+ * Return: 0 with @vmf->page set and referenced.
  */
-int remap_pfn_pages_insert(struct remap_pfn_device *rdev,
-			   struct vm_area_struct *vma, unsigned long off)
+vm_fault_t remap_pfn_fault_page(struct vm_fault *vmf,
+				struct remap_pfn_buf *buf)
 {
-	struct page **pages = rdev->buf.pages + (off >> PAGE_SHIFT);
-	unsigned long left = vma_pages(vma);
-	unsigned long addr = vma->vm_start;
+	struct page *page = buf->pages[vmf->pgoff];
 
-	/* normal refcounted pages, not special PTEs */
-	remap_pfn_vm_flags_set(vma, VM_MIXEDMAP);
-
-	while (left) {
-		unsigned long batch = min_t(unsigned long, left,
-					    REMAP_PFN_INSERT_BATCH);
-		unsigned long n = remap_pfn_pages_run(pages, batch);
-		struct page *head = NULL;
-		unsigned long num = n;
-		int ret;
-
-		if (PageCompound(pages[0])) {
-			head = compound_head(pages[0]);
-			lock_page(head);
-		}
-		ret = vm_insert_pages(vma, addr, pages, &num);
-		if (head)
-			unlock_page(head);
-		if (ret)
-			return ret;
-		pages += n;
-		addr += n << PAGE_SHIFT;
-		left -= n;
-		cond_resched();
-	}
-	return 0;
-}
-
-/**
- * remap_pfn_vm_fault() - put a data page back into a page table
- * @vmf: the fault
- *
- * Mappings are populated at mmap() time, but MADV_DONTNEED may zap the
- * PTEs of a VM_MIXEDMAP mapping (map=pages); the next touch lands here.
- * A VM_PFNMAP mapping (map=pfn) refuses MADV_DONTNEED and never faults.
- *
- * Return: 0 with @vmf->page set and referenced, or VM_FAULT_SIGBUS.
- */
-vm_fault_t remap_pfn_vm_fault(struct vm_fault *vmf)
-{
-	struct remap_pfn_device *rdev = vmf->vma->vm_private_data;
-	struct page *page;
-
-	if (vmf->vma->vm_flags & VM_PFNMAP ||
-	    vmf->pgoff >= rdev->buf.size >> PAGE_SHIFT)
-		return VM_FAULT_SIGBUS;
-
-	page = rdev->buf.pages[vmf->pgoff];
 	get_page(page);
 	vmf->page = page;
 	return 0;

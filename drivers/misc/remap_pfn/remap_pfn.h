@@ -12,7 +12,9 @@
 #include <linux/types.h>
 #include <uapi/linux/remap_pfn.h>
 
+#ifdef REMAP_PFN_COMPAT
 #include "compat.h"
+#endif
 
 struct remap_pfn_buf;
 
@@ -20,28 +22,26 @@ struct remap_pfn_buf;
  * struct remap_pfn_alloc_ops - one way of backing the buffer
  * @name: value of the allocator= module parameter
  * @max_size: largest buffer in bytes this allocator can give, 0 for no limit
- * @pages_min_size: smallest buffer whose memory can be mapped as pages
- *	(map=pages), 0 for any: smaller kmalloc() buffers come from a slab
- *	cache, and slab pages cannot be inserted into user page tables
+ * @pages_ok: its memory may be mapped as refcounted pages (map=pages);
+ *	kmalloc() memory belongs to the slab allocator and may not
  * @alloc: allocate @buf->size zeroed bytes, fill @buf->pages and set
  *	@buf->nr_chunks; return 0 or -ENOMEM, without an allocation-failure
  *	warning
  * @free: release everything @alloc allocated
- * @map: map buffer bytes [@off, @off + length of @vma) at @vma->vm_start;
- *	the caller has checked that the range lies inside the buffer
  * @page_vaddr: kernel address of page @pgoff of the buffer
  *
- * The table is the only place that knows how an allocator works; adding
- * one means a new table in alloc.c and a new enum remap_pfn_allocator.
+ * An allocator only describes its memory: every page in @buf->pages, and
+ * how many physically contiguous chunks they form. How a mapping is built
+ * from that is the mapping layer's business (mmap.c, pfn.c, pages.c), so
+ * adding an allocator means a new table in alloc.c and a new enum
+ * remap_pfn_allocator, nothing else.
  */
 struct remap_pfn_alloc_ops {
 	const char *name;
 	size_t max_size;
-	size_t pages_min_size;
+	bool pages_ok;
 	int (*alloc)(struct remap_pfn_buf *buf);
 	void (*free)(struct remap_pfn_buf *buf);
-	int (*map)(struct remap_pfn_buf *buf, struct vm_area_struct *vma,
-		   unsigned long off);
 	void *(*page_vaddr)(struct remap_pfn_buf *buf, unsigned long pgoff);
 };
 
@@ -49,7 +49,8 @@ struct remap_pfn_alloc_ops {
  * struct remap_pfn_buf - the shared buffer
  * @ops: the allocator that owns the memory
  * @size: length in bytes, a whole number of pages
- * @nr_chunks: number of physically contiguous pieces
+ * @nr_chunks: number of physically contiguous pieces; with one, the whole
+ *	buffer is a single PFN range
  * @vaddr: kernel address of the buffer (kmalloc and vmalloc)
  * @pages: every page of the buffer in order
  *
@@ -77,9 +78,9 @@ extern const unsigned int remap_pfn_nr_allocators;
  * @info_page: the info region; starts with a struct remap_pfn_info whose
  *	counters are rewritten under @lock whenever they change
  * @lock: protects @nr_mappings, @mapped_bytes, @nr_processes, @mms and the
- *	counters in @info_page. Taken from the mmap handler and vm_ops with
- *	the caller's mmap_lock held, so it nests inside mmap_lock; nothing
- *	is taken and nothing sleeps under it.
+ *	counters in @info_page. Taken from vm_ops with the caller's mmap_lock
+ *	held, so it nests inside mmap_lock; nothing is taken and nothing
+ *	sleeps under it.
  * @nr_mappings: live VMAs of the device, in every address space
  * @mapped_bytes: their total length
  * @nr_processes: address spaces holding at least one of them (entries
@@ -99,19 +100,24 @@ struct remap_pfn_device {
 	DECLARE_HASHTABLE(mms, 6);
 };
 
+int remap_pfn_mmap_prepare(struct vm_area_desc *desc);
+#ifdef REMAP_PFN_COMPAT_MMAP
 int remap_pfn_mmap(struct file *file, struct vm_area_struct *vma);
+#endif
 void remap_pfn_mmap_stats(struct remap_pfn_device *rdev,
 			  struct remap_pfn_info *info,
 			  unsigned long *nr_processes);
 int remap_pfn_caller_bytes(u64 *vm_bytes, u64 *dev_bytes);
 
+vm_fault_t remap_pfn_fault_pfn(struct vm_fault *vmf, struct remap_pfn_buf *buf);
+
 int remap_pfn_pages_attach(struct remap_pfn_device *rdev);
 void remap_pfn_pages_detach(struct remap_pfn_device *rdev);
-int remap_pfn_pages_insert(struct remap_pfn_device *rdev,
-			   struct vm_area_struct *vma, unsigned long off);
-vm_fault_t remap_pfn_vm_fault(struct vm_fault *vmf);
+vm_fault_t remap_pfn_fault_page(struct vm_fault *vmf,
+				struct remap_pfn_buf *buf);
 
-static inline struct remap_pfn_device *remap_pfn_from_file(struct file *file)
+static inline struct remap_pfn_device *
+remap_pfn_from_file(const struct file *file)
 {
 	return container_of(file->private_data, struct remap_pfn_device, misc);
 }

@@ -137,7 +137,7 @@ static const char *param_word(const char *env, const char *key,
 
 /*
  * The parameters the runner loaded the module with, from
- * REMAP_PFN_PARAMS ("allocator=kmalloc size=20K map=pages"); defaults if
+ * REMAP_PFN_PARAMS ("allocator=vmalloc size=20K map=pages"); defaults if
  * absent.
  */
 static void expected_params(size_t page, const char **alloc, u64 *size,

@@ -443,18 +443,20 @@ TEST_F(module, unknown_map_einval)
 }
 
 /*
- * map=pages cannot insert slab pages: a kmalloc buffer small enough to
- * come from a slab cache (8K here) is EINVAL, with a line naming the way
- * out; a larger one loads.
+ * map=pages cannot map kmalloc() memory, which belongs to the slab
+ * allocator, at any size: EINVAL, with a line naming the ways out. The
+ * same sizes load from vmalloc.
  */
-TEST_F(module, map_pages_refuses_slab_kmalloc)
+TEST_F(module, map_pages_refuses_kmalloc)
 {
-	const char *const hint[] = { "map=pfn", NULL };
+	const char *const hint[] = { "allocator=vmalloc", "map=pfn", NULL };
 
 	expect_refused(_metadata, &self->m, "allocator=kmalloc size=8K map=pages",
 		       EINVAL, hint);
+	expect_refused(_metadata, &self->m, "allocator=kmalloc size=4M map=pages",
+		       EINVAL, hint);
 	load_and_check(_metadata, &self->m,
-		       "allocator=kmalloc size=12K map=pages", "kmalloc",
+		       "allocator=vmalloc size=12K map=pages", "vmalloc",
 		       3 * self->m.page);
 }
 

@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Out-of-tree builds only. The driver is written for the newest kernel;
+# for an older one, compat.h (and compat.c) fill in what it lacks. Each
+# probe below greps the headers of the tree being built against for one
+# API and defines a REMAP_PFN_HAVE_* macro for compat.h: never a version
+# number, so a distribution's backport is seen as what it is. Everything
+# here, compat.h and compat.c, and the REMAP_PFN_COMPAT blocks of the
+# sources are left out of the in-tree submission (scripts/patch.sh).
+
+ccflags-y += -DREMAP_PFN_COMPAT
+
+# remap_pfn-grep FILE,REGEX: y if the tree's FILE matches REGEX (a
+# variable's name: make cannot pass unbalanced parentheses in arguments)
+remap_pfn-grep = $(shell grep -qsE '$($(2))' $(srctree)/$(1) && echo y)
+
+# vm_flags is written through vm_flags_set()/vm_flags_clear() (6.3)
+remap_pfn-re-flags-set := void vm_flags_set\(
+ccflags-$(call remap_pfn-grep,include/linux/mm.h,remap_pfn-re-flags-set) += \
+	-DREMAP_PFN_HAVE_VM_FLAGS_SET
+
+# f_op->mmap_prepare() with vm_ops->mapped(), the mmap actions and the
+# vma_desc_*() flag helpers (7.0): all of them, or the emulation in compat.c
+remap_pfn-re-prepare := \(\*mmap_prepare\)
+remap_pfn-re-mapped := int \(\*mapped\)\(
+remap_pfn-re-action := mmap_action_map_kernel_pages_full\(
+remap_pfn-re-desc-flags := define vma_desc_set_flags\(
+remap_pfn-have-mmap-actions := $(and \
+	$(call remap_pfn-grep,include/linux/fs.h,remap_pfn-re-prepare), \
+	$(call remap_pfn-grep,include/linux/mm.h,remap_pfn-re-mapped), \
+	$(call remap_pfn-grep,include/linux/mm.h,remap_pfn-re-action), \
+	$(call remap_pfn-grep,include/linux/mm.h,remap_pfn-re-desc-flags))
+ccflags-$(remap_pfn-have-mmap-actions) += -DREMAP_PFN_HAVE_MMAP_ACTIONS
+remap_pfn-$(if $(remap_pfn-have-mmap-actions),,y) += compat.o
