@@ -31,7 +31,7 @@ debug) fragments+=("$REPO/scripts/kconfig/debug.config") ;;
 *) die "no flavour $flavour (vm or debug)" ;;
 esac
 [ -f "$src/Makefile" ] || die "no kernel source in $src"
-"$REPO/scripts/deps.sh"
+"$REPO/scripts/deps.sh" >&2
 
 mkdir -p "$CACHE"
 # The fragments as one, a later setting of an option replacing an earlier
