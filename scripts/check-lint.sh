@@ -2,22 +2,26 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # check-lint.sh RESULT: the "lint" tier of make check (and make lint).
-# Runs the kernel's own checkers, from the unpacked linux-source-6.1 tree
-# (scripts/ksrc.sh) and the installed headers, on the files this checkout
-# tracks (git ls-files, tracked or untracked but not ignored: never build
-# products). Each checker counts as one test and fails on any finding,
-# which it prints:
+# Runs the kernel's own checkers on the files this checkout tracks (git
+# ls-files, tracked or untracked but not ignored: never build products).
+# checkpatch, kernel-doc and coccicheck come from the newest kernel of
+# scripts/kernels (kernel.sh newest, the tree a submission is reviewed
+# against; its unpacked source, kernel.sh src, only read); sparse and W=1
+# build the module against every kernel of scripts/kernels (kernel.sh
+# env SERIES), one step each, named for its kernel. Each checker counts as
+# one test and fails on any finding, which it prints:
 #
 #   checkpatch  scripts/checkpatch.pl --strict --no-tree -f on the driver
 #               (.c .h Makefile Kconfig), the UAPI header, the selftests
 #               (.c .h .sh Makefile) and the benchmark in tools/remap_pfn_bench
 #               (its program and baseline module)
-#   sparse      the module built with C=2 CHECK=sparse
-#   W=1         the module built from scratch with W=1
-#   kernel-doc  scripts/kernel-doc -none -v -Werror on the driver sources
-#               and the UAPI header (6.1's kernel-doc has no -Wall; its -v
-#               turns on the same extra checks: Return: sections, short
-#               descriptions)
+#   sparse SERIES  the module built with C=2 CHECK=<sparse>: Debian 12's,
+#               or, when the newest tree refuses it (7.x needs
+#               __typeof_unqual__), sid's built from source (scripts/sparse.sh)
+#   W=1 SERIES  the module built from scratch with W=1
+#   kernel-doc  scripts/kernel-doc -none -v -Wall -Werror on the driver
+#               sources and the UAPI header (-Wall: Return: sections, short
+#               descriptions too); it must read at least one comment
 #   coccicheck  make coccicheck MODE=report M=<driver>, every semantic
 #               patch of the tree, with spatch reading every file
 #               (SPFLAGS=--no-scanner; see below)
@@ -25,6 +29,9 @@
 #               README.rst; Sphinx-only directives and roles (kernel-doc,
 #               toctree, :c:func:, ...) may stay unresolved, anything else
 #               docutils reports from WARNING up is a finding
+#
+# A kernel that the archive no longer has (kernel.sh exits 3) has its
+# steps skipped, with kernel.sh's one line as the reason.
 #
 # Module builds happen in copies under $OUT/lint, so they always start from
 # scratch and never mix with the checkout's own build products.
@@ -34,11 +41,21 @@ set -euo pipefail
 
 result=${1:?usage: check-lint.sh RESULT}
 "$REPO/scripts/deps.sh"
-ksrc=$("$REPO/scripts/ksrc.sh")
-kver=$("$REPO/scripts/kver.sh")
 lint=$OUT/lint
 rm -rf "$lint"
 mkdir -p "$lint"
+newest=$("$REPO/scripts/kernel.sh" newest)
+mapfile -t kernels < <("$REPO/scripts/kernel.sh" list)
+# the newest tree's source, for its checkers ("" when the archive dropped
+# it: those steps are skipped, saying why)
+status=0
+ksrc=$(exec 7> "$CACHE/.src-$newest.lock" && flock 7 &&
+	"$REPO/scripts/kernel.sh" src "$newest" 2> "$lint/ksrc.log") || status=$?
+case $status in
+0) ;;
+3) gone_src=$(tail -n 1 "$lint/ksrc.log"); ksrc= ;;
+*) cat "$lint/ksrc.log" >&2; die "kernel.sh src $newest failed (status $status)" ;;
+esac
 # Debian's python3 with its packages, ahead of any other python3 in PATH
 export PATH=/usr/bin:$PATH
 
@@ -76,13 +93,14 @@ findings() { grep -Ev "$2" "$1" || true; }
 kbuild_noise+='|^make -C [^ ]+ M=[^ ]+ '
 
 # build NAME DIR [make args]: build the module from the copy DIR with the
-# top Makefile's kbuild arguments; fails NAME when the build fails
+# top Makefile's kbuild arguments, against the kernel in $kdir; fails NAME
+# when the build fails
 build() {
 	local name=$1 dir=$2
 	shift 2
 	# without the caller's MAKEFLAGS: under "make -s lint" kbuild would
 	# print no "CHECK" line, and sparse would seem to check nothing
-	MAKEFLAGS= make -C "$REPO" --no-print-directory KVER="$kver" DRV="$dir" \
+	MAKEFLAGS= make -C "$REPO" --no-print-directory KDIR="$kdir" DRV="$dir" \
 		module "$@" > "$dir.log" 2>&1 && return 0
 	fail "$name" "the module build failed (log: $dir.log)"
 	show "$dir.log"
@@ -99,7 +117,10 @@ report() {
 	fi
 }
 
-step "checkpatch --strict on ${#checkpatch_files[@]} files"
+step "checkpatch --strict on ${#checkpatch_files[@]} files (Linux $newest's checkpatch.pl)"
+if [ -z "$ksrc" ]; then
+	skip checkpatch "$gone_src"
+else
 printf '    %s\n' "${checkpatch_files[@]}"
 log=$lint/checkpatch.log
 status=0
@@ -112,50 +133,87 @@ if [ "$status" -ne 0 ] || [ -s "$log" ]; then
 else
 	pass checkpatch
 fi
+fi
 
-step "sparse (C=2 CHECK=sparse) against the headers of $kver"
-sparse --version 2>&1 | sed 's/^/    sparse /'
-dir=$lint/sparse
-copy "$dir"
-# Built once without sparse first, so that the C=2 run only runs sparse
-# and everything it prints is sparse's.
-if build sparse "$dir"; then
-	mv "$dir.log" "$dir.build.log"
-	if build sparse "$dir" C=2 CHECK=sparse; then
-		findings "$dir.log" "$kbuild_noise" > "$dir.findings"
-		n=$(grep -c '^  CHECK ' "$dir.log" || true)
-		echo "    files checked: $n"
-		if [ "$n" -eq 0 ]; then
-			fail sparse "sparse checked no file (log: $dir.log)"
-		else
-			report sparse "$dir.log" "$dir.findings"
+# sparse_and_w1 SERIES: the sparse and W=1 steps against that kernel
+sparse_and_w1() {
+	local series=$1 env status=0 dir n kdir
+	env=$("$REPO/scripts/kernel.sh" env "$series" 2> "$lint/kernel-$series.log") || status=$?
+	if [ "$status" -eq 3 ]; then
+		skip "sparse $series" "$(tail -n 1 "$lint/kernel-$series.log")"
+		skip "W=1 $series" "$(tail -n 1 "$lint/kernel-$series.log")"
+		return
+	elif [ "$status" -ne 0 ]; then
+		fail "sparse $series" "kernel.sh env $series failed, status $status (log: $lint/kernel-$series.log)"
+		fail "W=1 $series" "kernel.sh env $series failed, status $status"
+		show "$lint/kernel-$series.log"
+		return
+	fi
+	kdir=$(. "$env" && echo "$KDIR")
+	echo "    $(. "$env" && echo "$KPKG, KDIR=$KDIR")"
+
+	step "sparse (C=2 CHECK=${sparse##*/}) against Linux $series"
+	if [ -z "$sparse" ]; then
+		skip "sparse $series" "$sparse_gone"
+	else
+	echo "    $sparse ($sparse_version)"
+	dir=$lint/sparse-$series
+	copy "$dir"
+	# Built once without sparse first, so that the C=2 run only runs
+	# sparse and everything it prints is sparse's.
+	if build "sparse $series" "$dir"; then
+		mv "$dir.log" "$dir.build.log"
+		if build "sparse $series" "$dir" C=2 CHECK="$sparse"; then
+			findings "$dir.log" "$kbuild_noise" > "$dir.findings"
+			n=$(grep -c '^  CHECK ' "$dir.log" || true)
+			echo "    files checked: $n"
+			if [ "$n" -eq 0 ]; then
+				fail "sparse $series" "sparse checked no file (log: $dir.log)"
+			else
+				report "sparse $series" "$dir.log" "$dir.findings"
+			fi
 		fi
 	fi
-fi
+	fi
 
-step "the module built from scratch with W=1 against the headers of $kver"
-dir=$lint/w1
-copy "$dir"
-if build W=1 "$dir" W=1; then
-	findings "$dir.log" "$kbuild_noise" > "$dir.findings"
-	report W=1 "$dir.log" "$dir.findings"
-fi
+	step "the module built from scratch with W=1 against Linux $series"
+	dir=$lint/w1-$series
+	copy "$dir"
+	if build "W=1 $series" "$dir" W=1; then
+		findings "$dir.log" "$kbuild_noise" > "$dir.findings"
+		report "W=1 $series" "$dir.log" "$dir.findings"
+	fi
+}
 
-step "kernel-doc -none -v -Werror on ${#kdoc_files[@]} files"
+step "kernel-doc -none -v -Wall -Werror on ${#kdoc_files[@]} files (Linux $newest's kernel-doc)"
+if [ -z "$ksrc" ]; then
+	skip kernel-doc "$gone_src"
+else
 printf '    %s\n' "${kdoc_files[@]}"
 log=$lint/kernel-doc.log
 status=0
-(cd "$REPO" && perl "$ksrc/scripts/kernel-doc" -none -v -Werror "${kdoc_files[@]}") \
+# scripts/kernel-doc is the Python one since 6.17 (it runs with Debian's
+# python3), the Perl one before: each run with its own interpreter
+(cd "$REPO" && "$ksrc/scripts/kernel-doc" -none -v -Wall -Werror "${kdoc_files[@]}") \
 	> "$log" 2>&1 || status=$?
-# -v also lists each comment it reads ("info: Scanning doc for ...")
-echo "    kernel-doc comments read: $(grep -c ': info: Scanning doc for ' "$log" || true)"
-findings "$log" ': info: Scanning doc for ' > "$lint/kernel-doc.findings"
+# -v also lists each comment it reads ("Info: FILE:LINE Scanning doc for
+# ...", or "FILE:LINE: info: Scanning doc for ..." from the Perl one)
+scanned='^Info: .* Scanning doc for |: info: Scanning doc for '
+nread=$(grep -cE "$scanned" "$log" || true)
+echo "    kernel-doc comments read: $nread"
+findings "$log" "$scanned" > "$lint/kernel-doc.findings"
 if [ "$status" -ne 0 ] && [ ! -s "$lint/kernel-doc.findings" ]; then
 	echo "kernel-doc exited with status $status" > "$lint/kernel-doc.findings"
 fi
+# a kernel-doc that reads no comment of ours checks nothing
+[ "$nread" -gt 0 ] || echo "kernel-doc read no kernel-doc comment" >> "$lint/kernel-doc.findings"
 report kernel-doc "$log" "$lint/kernel-doc.findings"
+fi
 
-step "coccicheck MODE=report on $drv"
+step "coccicheck MODE=report on $drv (Linux $newest's semantic patches)"
+if [ -z "$ksrc" ]; then
+	skip coccicheck "$gone_src"
+else
 spatch --version 2>&1 | head -n 1 | sed 's/^/    /'
 dir=$lint/cocci/remap_pfn
 copy "$dir"
@@ -178,6 +236,12 @@ noise+='|^warning: line [0-9]+: should .* be a metavariable\?$'
 noise+='|^Please check for false positives in the output before submitting a patch\.$'
 noise+='|^When using "patch" mode, carefully review the patch before submitting it\.$'
 noise+='|^Skipping coccinelle SmPL patch: |^You have coccinelle: |^This SmPL patch requires: '
+# 7.x: the notes on DEBUG_FILE (left at /dev/null, so that spatch's
+# errors reach the log), and the semantic patches that have no report
+# mode (counted as skipped below)
+noise+='|^You have not explicitly specified the debug file to use\.$|^Using default "/dev/null" as debug file\.$'
+noise+='|^Debug logs will be printed to stdout\.$|^You can specify the debug file with "make coccicheck DEBUG_FILE=<debug_file>"$'
+noise+="|^warning: Skipping [^ ]+\\.cocci as it does not match mode 'report'\$"
 findings "$log" "$noise" > "$lint/coccicheck.findings"
 [ "$status" -eq 0 ] || echo "coccicheck exited with status $status" >> "$lint/coccicheck.findings"
 report coccicheck "$log" "$lint/coccicheck.findings"
@@ -186,6 +250,12 @@ report coccicheck "$log" "$lint/coccicheck.findings"
 if grep -q '^Skipping coccinelle SmPL patch: ' "$log"; then
 	skip coccicheck-newer "$(grep -c '^Skipping coccinelle SmPL patch: ' "$log") semantic patch(es) need a newer coccinelle:"
 	sed -n 's|^Skipping coccinelle SmPL patch: .*/scripts/coccinelle/|    |p' "$log"
+fi
+# Semantic patches with no report mode (patch only) do not run either
+if grep -q "^warning: Skipping .* as it does not match mode 'report'\$" "$log"; then
+	skip coccicheck-patch-only "$(grep -c "^warning: Skipping .* as it does not match mode 'report'\$" "$log") semantic patch(es) have no report mode:"
+	sed -n "s|^warning: Skipping .*/scripts/coccinelle/\(.*\) as it does not match mode 'report'\$|    \1|p" "$log"
+fi
 fi
 
 step "reStructuredText of ${#rst_files[@]} files (docutils, Sphinx-only directives and roles allowed)"
@@ -233,6 +303,28 @@ awk '
 	keep { print }
 ' "$log" > "$lint/rst.findings"
 report rst "$log" "$lint/rst.findings"
+
+# The sparse that the newest tree's kbuild accepts (scripts/sparse.sh:
+# Debian 12's, or sid's built here for 7.x), used for every kernel
+sparse=sparse sparse_gone=
+if [ -n "$ksrc" ]; then
+	status=0
+	sparse=$("$REPO/scripts/sparse.sh" "$ksrc" 2> "$lint/sparse-tool.log") || status=$?
+	case $status in
+	0) ;;
+	3) sparse= sparse_gone=$(tail -n 1 "$lint/sparse-tool.log") ;;
+	*) cat "$lint/sparse-tool.log" >&2; die "scripts/sparse.sh failed (status $status)" ;;
+	esac
+fi
+sparse_version=$(if [ -n "$sparse" ] && [ -f "${sparse%/*}/version" ]; then
+	echo "sid's $(cat "${sparse%/*}/version"), built here"; else "${sparse:-sparse}" --version 2>&1; fi)
+
+# Last, as preparing a kernel can take long the first time (a source
+# kernel is built): the quick checks report first.
+for series in "${kernels[@]}"; do
+	step "prepare Linux $series (scripts/kernel.sh env $series)"
+	sparse_and_w1 "$series"
+done
 
 echo
 echo "lint: $passed passed, $failed failed, $skipped skipped (logs in $lint)"
