@@ -34,6 +34,9 @@ mkdir -p "$logs"
 export VM_TIMEOUT=${CHECK_VM_TIMEOUT:-300}
 
 passed=0 failed=0 skipped=0 failures=()
+# First every kernel's module and initramfs, so that a kernel that does
+# not build shows at once, and then the boots.
+booted=()
 for series in "${kernels[@]}"; do
 	IFS=';' read -r -a configs <<< "$(check_configs "$series")"
 	for config in "${configs[@]}"; do
@@ -57,9 +60,23 @@ for series in "${kernels[@]}"; do
 		continue
 	fi
 	grep -E ': warning: ' "$logs/$series.build.log" | sed 's/^/    (compiler) /' || true
+	echo "    $(. "$OUT/check/$series/kernel.env" && echo "$KPKG: $KVER"), built in $((SECONDS - start)) s (log: $logs/$series.build.log)"
+	booted+=("$series")
+done
+
+# CHECK_THEN: a command run in the background once the kernels are ready
+# (make check builds the debug tier's kernel there: a kernel build waits
+# for the lock of every other, cached or not); its process group id goes
+# to CHECK_THEN_PID
+if [ -n "${CHECK_THEN:-}" ]; then
+	setsid bash -c "$CHECK_THEN" < /dev/null &
+	echo $! > "${CHECK_THEN_PID:?}"
+fi
+
+for series in ${booted[@]+"${booted[@]}"}; do
+	IFS=';' read -r -a configs <<< "$(check_configs "$series")"
 	# shellcheck disable=SC1091 # written by scripts/kernel.sh
 	. "$OUT/check/$series/kernel.env"
-	echo "    $KPKG: $KVER, built in $((SECONDS - start)) s (log: $logs/$series.build.log)"
 	export VM_ACCEL=${VM_ACCEL:-$("$REPO/scripts/vm-accel.sh" "$KIMAGE")}
 
 	kp=0 kf=0 ks=0

@@ -22,7 +22,7 @@ set -euo pipefail
 # own kernel, the newest series built with the checkers, reusing the
 # selftests built here; it is the longest, so it runs last, and its kernel
 # is built in the background while the vm tier boots (those boots keep
-# about one core busy; a kernel build waits for the other).
+# about one core busy; the kernel build takes the other).
 tiers=(lint intree vm bench debug)
 
 results=$OUT/results
@@ -42,21 +42,19 @@ if ! "$REPO/scripts/deps.sh" || ! make -C "$REPO" --no-print-directory demo ||
 fi
 echo "=== build of the demo and the kselftests: $((SECONDS - step_start)) s"
 
-# the background preparation is a process group of its own, ended with
-# make check if that stops early (the build's temporary directory goes)
-prepare=
-trap '[ -z "$prepare" ] || kill -- "-$prepare" 2>/dev/null || true' EXIT
+# The debug kernel is built in the background during the vm tier, once
+# that has its own kernels (scripts/check-vm.sh, CHECK_THEN): a process
+# group of its own, ended with make check if that stops early (the
+# build's temporary directory goes). On failure the debug tier asks again
+# and reports it.
+pidfile=$results/prepare-debug.pid
+trap '[ ! -s "$pidfile" ] || kill -- "-$(cat "$pidfile")" 2>/dev/null || true' EXIT
+if [ -z "${CHECK_NO_PREPARE:-}" ]; then
+	export CHECK_THEN_PID=$pidfile
+	export CHECK_THEN=". '$REPO/scripts/lib.sh' && kernel_env '$("$REPO/scripts/kernel.sh" newest)' debug > '$results/prepare-debug.log' 2>&1"
+fi
 for tier in "${tiers[@]}"; do
 	case $tier in vm | bench) [ "$built" -eq 0 ] && continue ;; esac
-	if [ "$tier" = vm ] && [ -z "${CHECK_NO_PREPARE:-}" ]; then
-		# the debug tier's kernel, meanwhile; on failure that tier
-		# asks again and reports it
-		setsid bash -c '. "$1/scripts/lib.sh" && kernel_env "$2" debug' - \
-			"$REPO" "$("$REPO/scripts/kernel.sh" newest)" \
-			> "$results/prepare-debug.log" 2>&1 < /dev/null &
-		prepare=$!
-		echo "=== the debug kernel is prepared in the background (log: $results/prepare-debug.log)"
-	fi
 	tier_start=$SECONDS
 	"$REPO/scripts/check-$tier.sh" "$results/$tier.result" ||
 		printf 'failed 1\nfailure the %s tier stopped with status %s\n' \
