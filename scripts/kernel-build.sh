@@ -45,10 +45,15 @@ awk '
 hash=$({ cat "$merged"; gcc --version | head -n 1; } | sha256sum | cut -c1-12)
 obj=$CACHE/linux-build-${src##*/linux-source-}-$flavour-$hash
 
-# Two checkouts asking at once: the second waits and reuses.
-exec 8>"$CACHE/.kernel-build.lock"
+# Built already: no lock needed, the directory only appears complete
+if [ -f "$obj/kernel.release" ]; then
+	echo "$obj"
+	exit 0
+fi
+# Two checkouts asking for the same kernel at once: the second waits and
+# reuses. Different kernels build side by side.
+exec 8>"$obj.lock"
 flock 8
-
 if [ -f "$obj/kernel.release" ]; then
 	echo "$obj"
 	exit 0
