@@ -109,6 +109,8 @@ mv "$tmp/kernel.release.tmp" "$tmp/kernel.release"
 
 rm -rf "$obj"
 mv -T "$tmp" "$obj"
+# kbuild's Makefile in the build directory names it: the new name
+sed -i "s|$tmp|$obj|g" "$obj/Makefile"
 mv -f "$log" "$obj.build.log"
 msg "$flavour kernel $(cat "$obj/kernel.release") built in $((SECONDS - start)) s: $obj"
 echo "$obj"
