@@ -33,6 +33,11 @@ src=$("$REPO/scripts/ksrc.sh")
 # one O= directory per tree: a build directory belongs to its source
 kb=$OUT/kbuild/${src##*/}
 
+# The time of the sources this build takes, for scripts/build.sh and the
+# debug tier to tell whether it is stale: taken before they are copied,
+# so that a source edited during the build counts as newer.
+: > "$OUT/kselftest.stamp.new"
+
 # The project's copy wins: --delete drops files it no longer has, and the
 # directory's .gitignore keeps stray build products of an in-place build out.
 rsync -a --delete --filter=':- .gitignore' "$sel/" \
@@ -58,3 +63,4 @@ done
 if [ ! -x "$inst/run_kselftest.sh" ] || [ ! -s "$inst/kselftest-list.txt" ]; then
 	die "kselftest install produced no run_kselftest.sh/kselftest-list.txt"
 fi
+mv "$OUT/kselftest.stamp.new" "$OUT/kselftest.stamp"

@@ -50,8 +50,8 @@ make -C "$REPO" --no-print-directory demo
 ksft=$OUT/empty-kselftest
 if [ "$what" = check ]; then
 	ksft=$OUT/kselftest
-	if [ ! -s "$ksft/kselftest-list.txt" ] ||
-		[ -n "$(find "$sel" "$REPO/include/uapi/linux/remap_pfn.h" -newer "$ksft/kselftest-list.txt" 2>/dev/null)" ]; then
+	if [ ! -s "$ksft/kselftest-list.txt" ] || [ ! -f "$OUT/kselftest.stamp" ] ||
+		[ -n "$(find "$sel" "$REPO/include/uapi/linux/remap_pfn.h" -newer "$OUT/kselftest.stamp" 2>/dev/null)" ]; then
 		"$REPO/scripts/build-selftests.sh"
 	fi
 else

@@ -101,8 +101,8 @@ step "the user space of the guest: kselftests, demo, remap_pfn_faultload"
 ksft=$OUT/kselftest
 # make check has just built the suite (scripts/check.sh); on its own, or
 # when a source is newer than that build, build it here
-if [ ! -s "$ksft/kselftest-list.txt" ] ||
-	[ -n "$(find "$sel" "$REPO/include/uapi/linux/remap_pfn.h" -newer "$ksft/kselftest-list.txt" 2>/dev/null)" ]; then
+if [ ! -s "$ksft/kselftest-list.txt" ] || [ ! -f "$OUT/kselftest.stamp" ] ||
+	[ -n "$(find "$sel" "$REPO/include/uapi/linux/remap_pfn.h" -newer "$OUT/kselftest.stamp" 2>/dev/null)" ]; then
 	if ! "$REPO/scripts/build-selftests.sh" > "$dbg/selftests.log" 2>&1; then
 		fail userspace "the kselftest build failed (log: $dbg/selftests.log)"
 		show "$dbg/selftests.log"
