@@ -28,6 +28,11 @@
 #define MAX_PAGE_ORDER	ilog2(MAX_ORDER_NR_PAGES)
 #endif
 
+/* kzalloc_obj() and friends came with 7.0 */
+#ifndef kzalloc_obj
+#define kzalloc_obj(obj, gfp)	kzalloc(sizeof(obj), gfp)
+#endif
+
 /* vm_flags became read-only behind vm_flags_set()/vm_flags_clear() in 6.3 */
 #ifdef REMAP_PFN_HAVE_VM_FLAGS_SET
 static inline void remap_pfn_vm_flags_set(struct vm_area_struct *vma,
@@ -86,6 +91,7 @@ struct remap_pfn_compat_desc {
 		struct page **pages;
 	} action;
 };
+
 #define vm_area_desc remap_pfn_compat_desc
 
 /* The VMA_*_BIT flag numbers the driver uses, from the VM_* masks */
@@ -114,8 +120,11 @@ struct remap_pfn_compat_desc {
 #define vma_desc_clear_flags(desc, ...) \
 	((desc)->vm_flags &= ~remap_pfn_compat_mask(__VA_ARGS__))
 #define vma_desc_test(desc, bit)	(!!((desc)->vm_flags & BIT(bit)))
-#define vma_desc_size(desc)		((desc)->end - (desc)->start)
-#define vma_desc_pages(desc)		(vma_desc_size(desc) >> PAGE_SHIFT)
+
+static inline unsigned long vma_desc_size(const struct vm_area_desc *desc)
+{
+	return desc->end - desc->start;
+}
 
 static inline void remap_pfn_compat_remap_full(struct vm_area_desc *desc,
 					       unsigned long start_pfn)
@@ -123,6 +132,7 @@ static inline void remap_pfn_compat_remap_full(struct vm_area_desc *desc,
 	desc->action.type = REMAP_PFN_COMPAT_REMAP_PFN;
 	desc->action.start_pfn = start_pfn;
 }
+
 #define mmap_action_remap_full remap_pfn_compat_remap_full
 
 static inline void remap_pfn_compat_map_pages_full(struct vm_area_desc *desc,
@@ -131,6 +141,7 @@ static inline void remap_pfn_compat_map_pages_full(struct vm_area_desc *desc,
 	desc->action.type = REMAP_PFN_COMPAT_MAP_PAGES;
 	desc->action.pages = pages;
 }
+
 #define mmap_action_map_kernel_pages_full remap_pfn_compat_map_pages_full
 
 int remap_pfn_compat_mmap(struct file *file, struct vm_area_struct *vma,

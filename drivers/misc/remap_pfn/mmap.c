@@ -125,7 +125,7 @@ static int remap_pfn_vm_mapped(unsigned long start, unsigned long end,
 	struct remap_pfn_mm *spare = NULL;
 
 	if (!remap_pfn_mm_known(rdev, current->mm)) {
-		spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+		spare = kzalloc_obj(*spare, GFP_KERNEL);
 		if (!spare)
 			return -ENOMEM;
 	}
@@ -164,7 +164,7 @@ static void remap_pfn_vm_open(struct vm_area_struct *vma)
 	 * them rather than lose count.
 	 */
 	if (!remap_pfn_mm_known(rdev, vma->vm_mm))
-		spare = kzalloc(sizeof(*spare), GFP_KERNEL | __GFP_NOFAIL);
+		spare = kzalloc_obj(*spare, GFP_KERNEL | __GFP_NOFAIL);
 
 	remap_pfn_track(rdev, vma->vm_mm, bytes, spare);
 }
@@ -356,7 +356,6 @@ int remap_pfn_mmap(struct file *file, struct vm_area_struct *vma)
 				     remap_pfn_vm_mapped);
 }
 #endif
-
 
 /**
  * remap_pfn_mmap_stats() - read the live accounting

@@ -89,7 +89,7 @@ struct remap_pfn_info {
 	__u64 reserved[2];
 };
 
-#define REMAP_PFN_IOC_MAGIC	0xB8
+#define REMAP_PFN_IOC_MAGIC	0xB9
 
 /* Fill a struct remap_pfn_info; never fails on a valid pointer */
 #define REMAP_PFN_IOC_INFO	_IOR(REMAP_PFN_IOC_MAGIC, 0x00, struct remap_pfn_info)
