@@ -10,11 +10,12 @@
  * on x86-64, clipped to the VMA) in one apply_to_page_range() pass, as
  * i915 populates its CPU mmaps from its fault handler. That keeps the cost
  * per page close to remap_pfn_range()'s: one fault per 512 pages, and one
- * pass that allocates the table and takes its lock once. vmf_insert_pfn()
- * per fault would take a fault, a table walk and a PAT lookup for every
- * page; populating the whole VMA at the first fault would hold the VMA
- * lock for the length of a whole mapping and map parts never touched.
- * The benchmark (make bench) measured the three; see the README.
+ * pass that allocates the table and takes its lock once. Measured by make
+ * bench (guest instructions per page for mmap() and a write to each page,
+ * 64M vmalloc buffer, Linux 7.2): 59 this way; 53 populating the whole
+ * VMA at its first fault, which saves the other faults but holds the VMA
+ * lock for as long as the mapping is big and maps pages never touched;
+ * 1791 with vmf_insert_pfn(), a fault and a PAT lookup per page.
  *
  * Several threads may fault in one window at once: each writes only the
  * PTEs still empty, under the table's lock, so the first one wins and the

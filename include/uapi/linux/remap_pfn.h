@@ -52,7 +52,8 @@ enum remap_pfn_allocator {
  *	map, but get_user_pages() and everything built on it (futexes,
  *	O_DIRECT, vmsplice) fail on them
  * @REMAP_PFN_MAP_PAGES: the buffer's pages, inserted as normal refcounted
- *	pages (VM_MIXEDMAP), so get_user_pages() works
+ *	pages (VM_MIXEDMAP), so get_user_pages() works; not for
+ *	%REMAP_PFN_ALLOC_KMALLOC, whose memory belongs to the slab allocator
  */
 enum remap_pfn_map {
 	REMAP_PFN_MAP_PFN = 0,
