@@ -53,13 +53,34 @@ if [ -z "${CHECK_NO_PREPARE:-}" ]; then
 	export CHECK_THEN_PID=$pidfile
 	export CHECK_THEN=". '$REPO/scripts/lib.sh' && kernel_env '$("$REPO/scripts/kernel.sh" newest)' debug > '$results/prepare-debug.log' 2>&1"
 fi
-for tier in "${tiers[@]}"; do
-	case $tier in vm | bench) [ "$built" -eq 0 ] && continue ;; esac
-	tier_start=$SECONDS
+# run_tier TIER: run it, and count a tier that stops as one failure
+run_tier() {
+	local tier=$1 tier_start=$SECONDS
 	"$REPO/scripts/check-$tier.sh" "$results/$tier.result" ||
 		printf 'failed 1\nfailure the %s tier stopped with status %s\n' \
 			"$tier" $? >> "$results/$tier.result"
 	echo "=== tier $tier: $((SECONDS - tier_start)) s"
+}
+
+# lint and intree side by side: lint keeps about one core busy (coccicheck
+# runs one semantic patch after another, each on our few files), and
+# intree's builds fill the other. intree's output is kept and printed
+# whole once lint is done. Measured on two cores: lint 212 s and intree
+# 77 s one after the other.
+pair_start=$SECONDS
+run_tier intree > "$results/intree.out" 2>&1 &
+intree_pid=$!
+trap '[ ! -s "$pidfile" ] || kill -- "-$(cat "$pidfile")" 2>/dev/null || true
+	kill "$intree_pid" 2>/dev/null || true' EXIT
+run_tier lint
+wait "$intree_pid" || true
+cat "$results/intree.out"
+echo "=== tiers lint and intree side by side: $((SECONDS - pair_start)) s"
+
+for tier in "${tiers[@]}"; do
+	case $tier in lint | intree) continue ;; esac
+	case $tier in vm | bench) [ "$built" -eq 0 ] && continue ;; esac
+	run_tier "$tier"
 done
 
 echo
