@@ -14,15 +14,16 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # lint and intree check the sources and build in the kernel trees on the
-# host, preparing every kernel of scripts/kernels on the way (Debian's are
-# a download, the newest is built from source: the longest step of a cold
-# cache). vm then builds the module and initramfs for each kernel and
-# boots them; bench is a smoke run of make bench in one more boot of the
-# newest kernel (no timings judged). debug (make check-debug) boots its
-# own kernel, the newest series built with the checkers, reusing the
-# selftests built here; it is the longest, so it runs last, and its kernel
-# is built in the background while the vm tier boots (those boots keep
-# about one core busy; the kernel build takes the other).
+# host, side by side (below), preparing every kernel of scripts/kernels on
+# the way (Debian's are a download, the newest is built from source: the
+# longest step of a cold cache). vm then builds the module and initramfs
+# for each kernel and boots them, two at a time; bench is a smoke run of
+# make bench in one more boot of the newest kernel (no timings judged).
+# debug (make check-debug) boots its own kernel, the newest series built
+# with the checkers, reusing the selftests built here; it is the longest,
+# so it runs last, and its kernel is built in the background while the vm
+# tier boots (on a cold cache the build and the boots share the cores;
+# the total work is the same, and no core waits).
 tiers=(lint intree vm bench debug)
 
 results=$OUT/results
