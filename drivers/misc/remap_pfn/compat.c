@@ -48,6 +48,7 @@ static int remap_pfn_compat_insert_pages(struct vm_area_struct *vma,
 	unsigned long left = vma_pages(vma);
 	unsigned long addr = vma->vm_start;
 
+	/* normal refcounted pages, not special PTEs */
 	remap_pfn_vm_flags_set(vma, VM_MIXEDMAP);
 	while (left) {
 		unsigned long batch = min_t(unsigned long, left,
@@ -82,9 +83,9 @@ static int remap_pfn_compat_insert_pages(struct vm_area_struct *vma,
  * @mapped: the driver's vm_ops->mapped()
  *
  * Describe the mapping with @prepare, apply the description to @vma, run
- * its action, then let @mapped account for it. On an error the caller,
- * the mm, unmaps @vma; ->close() then finds the private data that
- * @prepare left, before @mapped replaced it.
+ * its action, then let @mapped account for it. On an error the mm frees
+ * @vma without calling ->close(); nothing needs undoing, since @mapped
+ * runs last and is the only step that counts.
  *
  * Return: 0 or the first error.
  */
@@ -109,8 +110,11 @@ int remap_pfn_compat_mmap(struct file *file, struct vm_area_struct *vma,
 	if (ret)
 		return ret;
 
+	/* what 7.x's mmap_region() takes from the descriptor */
 	remap_pfn_vm_flags_set(vma, desc.vm_flags & ~vma->vm_flags);
 	remap_pfn_vm_flags_clear(vma, vma->vm_flags & ~desc.vm_flags);
+	vma->vm_pgoff = desc.pgoff;
+	vma->vm_page_prot = desc.page_prot;
 	vma->vm_ops = desc.vm_ops;
 	vma->vm_private_data = desc.private_data;
 

@@ -33,6 +33,14 @@
 #define kzalloc_obj(obj, gfp)	kzalloc(sizeof(obj), gfp)
 #endif
 
+/*
+ * vma_assert_stabilised() came with 7.0; before it, ->fault() of a VMA
+ * without ->map_pages() always ran under the mmap_lock.
+ */
+#ifndef REMAP_PFN_HAVE_VMA_ASSERT_STABILISED
+#define vma_assert_stabilised(vma)	mmap_assert_locked((vma)->vm_mm)
+#endif
+
 /* vm_flags became read-only behind vm_flags_set()/vm_flags_clear() in 6.3 */
 #ifdef REMAP_PFN_HAVE_VM_FLAGS_SET
 static inline void remap_pfn_vm_flags_set(struct vm_area_struct *vma,
@@ -67,8 +75,8 @@ static inline void remap_pfn_vm_flags_clear(struct vm_area_struct *vma,
  * The 7.x mmap_prepare API, as much of it as the driver uses: a
  * descriptor of the mapping to be, filled in by ->mmap_prepare() and
  * applied to the VMA by remap_pfn_compat_mmap() from ->mmap(). The names
- * are macros for private ones, so that a kernel with part of this API
- * (6.16 to 6.19) keeps its own untouched.
+ * are macros for private ones, so that what a kernel with part of this
+ * API already declares stays its own.
  */
 enum remap_pfn_compat_action {
 	REMAP_PFN_COMPAT_NOTHING,
@@ -115,16 +123,22 @@ struct remap_pfn_compat_desc {
 	__mask;								\
 })
 
+#undef vma_desc_set_flags
+#undef vma_desc_clear_flags
+#undef vma_desc_test
 #define vma_desc_set_flags(desc, ...) \
 	((desc)->vm_flags |= remap_pfn_compat_mask(__VA_ARGS__))
 #define vma_desc_clear_flags(desc, ...) \
 	((desc)->vm_flags &= ~remap_pfn_compat_mask(__VA_ARGS__))
 #define vma_desc_test(desc, bit)	(!!((desc)->vm_flags & BIT(bit)))
 
-static inline unsigned long vma_desc_size(const struct vm_area_desc *desc)
+static inline unsigned long
+remap_pfn_compat_desc_size(const struct vm_area_desc *desc)
 {
 	return desc->end - desc->start;
 }
+
+#define vma_desc_size remap_pfn_compat_desc_size
 
 static inline void remap_pfn_compat_remap_full(struct vm_area_desc *desc,
 					       unsigned long start_pfn)

@@ -19,6 +19,11 @@ remap_pfn-re-flags-set := void vm_flags_set\(
 ccflags-$(call remap_pfn-grep,include/linux/mm.h,remap_pfn-re-flags-set) += \
 	-DREMAP_PFN_HAVE_VM_FLAGS_SET
 
+# vma_assert_stabilised() (7.0)
+remap_pfn-re-stabilised := void vma_assert_stabilised\(
+ccflags-$(call remap_pfn-grep,include/linux/mmap_lock.h,remap_pfn-re-stabilised) += \
+	-DREMAP_PFN_HAVE_VMA_ASSERT_STABILISED
+
 # f_op->mmap_prepare() with vm_ops->mapped(), the mmap actions and the
 # vma_desc_*() flag helpers (7.0): all of them, or the emulation in compat.c
 remap_pfn-re-prepare := \(\*mmap_prepare\)

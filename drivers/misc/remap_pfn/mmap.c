@@ -289,13 +289,16 @@ static int remap_pfn_prepare_data(struct remap_pfn_device *rdev,
 	struct page **pages = buf->pages + (off >> PAGE_SHIFT);
 
 	desc->vm_ops = &remap_pfn_data_vm_ops;
-	if (rdev->map == REMAP_PFN_MAP_PAGES)
+	if (rdev->map == REMAP_PFN_MAP_PAGES) {
 		mmap_action_map_kernel_pages_full(desc, pages);
-	else if (buf->nr_chunks == 1)
+		return 0;
+	}
+	if (buf->nr_chunks == 1) {
 		mmap_action_remap_full(desc, page_to_pfn(pages[0]));
-	else
-		/* what remapping sets: GUP and rmap must leave the PTEs alone */
-		vma_desc_set_flags(desc, VMA_IO_BIT, VMA_PFNMAP_BIT);
+		return 0;
+	}
+	/* what remapping sets: GUP and rmap must leave the PTEs alone */
+	vma_desc_set_flags(desc, VMA_IO_BIT, VMA_PFNMAP_BIT);
 	return 0;
 }
 
@@ -336,7 +339,10 @@ int remap_pfn_mmap_prepare(struct vm_area_desc *desc)
 
 	/* a shared data buffer is never code */
 	vma_desc_clear_flags(desc, VMA_MAYEXEC_BIT);
-	/* mremap() may not grow a mapping past the range checked here */
+	/*
+	 * mremap() may not grow a mapping past the range checked here; a
+	 * core dump of every process would copy the whole shared buffer
+	 */
 	vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT, VMA_DONTDUMP_BIT);
 	/* set by ->mapped(): until then ->close() must not uncount the VMA */
 	desc->private_data = NULL;
@@ -349,7 +355,13 @@ int remap_pfn_mmap_prepare(struct vm_area_desc *desc)
 }
 
 #ifdef REMAP_PFN_COMPAT_MMAP
-/* A kernel without ->mmap_prepare(): the same steps, driven by compat.c */
+/**
+ * remap_pfn_mmap() - ->mmap() for a kernel without ->mmap_prepare()
+ * @file: an open /dev/remap_pfn
+ * @vma: the new mapping
+ *
+ * Return: what remap_pfn_compat_mmap() returns for the same steps.
+ */
 int remap_pfn_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	return remap_pfn_compat_mmap(file, vma, remap_pfn_mmap_prepare,

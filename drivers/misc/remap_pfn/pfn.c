@@ -13,9 +13,12 @@
  * pass that allocates the table and takes its lock once. Measured by make
  * bench (guest instructions per page for mmap() and a write to each page,
  * 64M vmalloc buffer, Linux 7.2): 59 this way; 53 populating the whole
- * VMA at its first fault, which saves the other faults but holds the VMA
- * lock for as long as the mapping is big and maps pages never touched;
- * 1791 with vmf_insert_pfn(), a fault and a PAT lookup per page.
+ * VMA at its first fault, which saves the other faults but holds the
+ * mmap_lock for as long as the mapping is big and maps pages never
+ * touched; 1791 with vmf_insert_pfn(), a fault and a PAT lookup per page.
+ * A VMA without ->map_pages() is never faulted under the per-VMA lock
+ * alone: the mm retries such a fault under the mmap_lock, read, so each
+ * window's first touch costs two faults, both counted above.
  *
  * Several threads may fault in one window at once: each writes only the
  * PTEs still empty, under the table's lock, so the first one wins and the
@@ -86,6 +89,7 @@ vm_fault_t remap_pfn_fault_pfn(struct vm_fault *vmf, struct remap_pfn_buf *buf)
 	};
 	int ret;
 
+	vma_assert_stabilised(vma);
 	ret = apply_to_page_range(vma->vm_mm, start, end - start,
 				  remap_pfn_walk_pte, &walk);
 	if (ret == -ENOMEM)

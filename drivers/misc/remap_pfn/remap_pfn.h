@@ -79,8 +79,8 @@ extern const unsigned int remap_pfn_nr_allocators;
  *	counters are rewritten under @lock whenever they change
  * @lock: protects @nr_mappings, @mapped_bytes, @nr_processes, @mms and the
  *	counters in @info_page. Taken from vm_ops with the caller's mmap_lock
- *	held, so it nests inside mmap_lock; nothing is taken and nothing
- *	sleeps under it.
+ *	held, so it nests inside mmap_lock, and from the ioctl and procfs
+ *	readers without it; nothing is taken and nothing sleeps under it.
  * @nr_mappings: live VMAs of the device, in every address space
  * @mapped_bytes: their total length
  * @nr_processes: address spaces holding at least one of them (entries
