@@ -45,6 +45,10 @@ rsync -a --delete --filter=':- .gitignore' "$sel/" \
 install -m 0644 "$uapi" "$src/include/uapi/linux/remap_pfn.h"
 
 make -s -C "$src" O="$kb" -j"$(nproc)" headers
+# Gone again once installed in $kb: a module built against this tree
+# includes the source tree's include/uapi before the checkout's, so a copy
+# left here would shadow the header of every other checkout on the machine.
+rm -f "$src/include/uapi/linux/remap_pfn.h"
 
 # A clean build every time: the sources are copied, so their timestamps say
 # nothing about whether the previous build came from this content.
