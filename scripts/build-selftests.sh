@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Build and install the remap_pfn kselftests the way the kernel tree builds
-# them: this project's tools/testing/selftests/drivers/remap_pfn and its UAPI
-# header are copied into the cached linux-source tree of the newest series
-# of scripts/kernels (scripts/ksrc.sh; the tree a submission is reviewed
-# against, with its kselftest harness), the UAPI headers are
-# installed with 'make headers', and tools/testing/selftests is built with
+# them: this project's tools/testing/selftests/drivers/remap_pfn is copied
+# into the cached linux-source tree of the newest series of scripts/kernels
+# (scripts/ksrc.sh; the tree a submission is reviewed against, with its
+# kselftest harness), the UAPI headers are installed with 'make headers'
+# and the project's own beside them, and tools/testing/selftests is built with
 # TARGETS=drivers/remap_pfn and installed with its own installer, which
 # writes run_kselftest.sh and kselftest-list.txt.
 #
@@ -42,13 +42,15 @@ kb=$OUT/kbuild/${src##*/}
 # directory's .gitignore keeps stray build products of an in-place build out.
 rsync -a --delete --filter=':- .gitignore' "$sel/" \
 	"$src/tools/testing/selftests/drivers/remap_pfn/"
-install -m 0644 "$uapi" "$src/include/uapi/linux/remap_pfn.h"
 
-make -s -C "$src" O="$kb" -j"$(nproc)" headers
-# Gone again once installed in $kb: a module built against this tree
-# includes the source tree's include/uapi before the checkout's, so a copy
-# left here would shadow the header of every other checkout on the machine.
+# The UAPI header goes straight to the installed headers in $kb, through
+# the tree's own headers_install.sh (what 'make headers' runs on each), and
+# never into the source tree: a module built against that tree searches
+# its include/uapi before the checkout's, so a copy there would shadow the
+# header of every other checkout on the machine.
 rm -f "$src/include/uapi/linux/remap_pfn.h"
+make -s -C "$src" O="$kb" -j"$(nproc)" headers
+"$src/scripts/headers_install.sh" "$uapi" "$kb/usr/include/linux/remap_pfn.h"
 
 # A clean build every time: the sources are copied, so their timestamps say
 # nothing about whether the previous build came from this content.
