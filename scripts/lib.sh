@@ -56,13 +56,16 @@ kernel_env() {
 	(flock 7 && "$REPO/scripts/kernel.sh" env "$@") 7> "$CACHE/.env-$1-${2:-vm}.lock"
 }
 
-# copy_driver SRC DST: the driver's sources in SRC, with their times, as
-# DST (created; files gone from SRC go from DST), leaving DST's build
-# products: each kernel's module is built in a copy of its own, never in
-# the checkout, and an unchanged driver is not rebuilt
+# copy_driver SRC DST: the driver's sources in SRC as DST (created; files
+# gone from SRC go from DST), leaving DST's build products: each kernel's
+# module is built in a copy of its own, never in the checkout, and an
+# unchanged driver is not rebuilt. Files are compared by content, and a
+# changed one gets the time of the copy: with the source's time kept, a
+# source older than the objects already there (another REMAP_PFN_DRV, a
+# file checked out from history) would not be rebuilt.
 copy_driver() {
 	mkdir -p "$2"
-	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+	rsync -rlpD --checksum --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
 		--exclude='*.symvers' --exclude=modules.order --exclude='.tmp*' \
 		"$1/" "$2/"
