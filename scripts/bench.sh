@@ -39,7 +39,9 @@
 #   BENCH_DRIVER_CONFIGS    more module parameters for the driver, ';'
 #                           between configurations, each measured as its
 #                           own series; the data path uses the first
-#                           ['map=pfn;map=pages'; '' for none]
+#                           ['map=pfn;map=pfn huge=0;map=pages': PMD
+#                           entries where they fit, 4 KiB entries only,
+#                           and pages; '' for none]
 #   BENCH_RUNS              measured runs per figure; one more, the first,
 #                           is discarded [5]
 #   BENCH_LONG_RUNS         the same for figures whose one run moves 64M or
@@ -68,7 +70,7 @@ data=${BENCH_DATA:-1G}
 data_size=${BENCH_DATA_SIZE:-4M}
 series=${KERNEL:-$("$REPO/scripts/kernel.sh" newest)}
 bench_out=${BENCH_OUT:-$REPO/bench/$series}
-driver_configs=${BENCH_DRIVER_CONFIGS-map=pfn;map=pages}
+driver_configs=${BENCH_DRIVER_CONFIGS-map=pfn;map=pfn huge=0;map=pages}
 IFS=';' read -r -a configs <<< "$driver_configs"
 [ ${#configs[@]} -gt 0 ] || configs=('')
 
@@ -237,6 +239,7 @@ python3 "$REPO/scripts/bench-report.py" --out "$bench_out" \
 	--qemu-args "$VM_QEMU_ARGS" --runs "$runs" --data "$data" \
 	--data-size "$data_size" --block 1M --seconds $((SECONDS - start)) \
 	--sizes "$sizes" --configs "$driver_configs" \
+	--huge-pfnmap "$(huge_pfnmap "$KDIR")" \
 	"${reports[@]}" || failed=1
 
 echo "make bench: $((SECONDS - start)) s; boot logs in $work"

@@ -169,6 +169,7 @@ write_job() {
 	mount -t debugfs debugfs /sys/kernel/debug
 	ko=/lib/modules/\$(uname -r)/extra/remap_pfn.ko
 	export REMAP_PFN_STRESS_SECONDS=$smoke_seconds
+	export REMAP_PFN_HUGE_PFNMAP=$(huge_pfnmap "$KDIR")
 	JOB
 	[ -n "${suite_of[b]}" ] && cat <<-JOB
 

@@ -93,6 +93,7 @@ boot() {
 	cat > "$base.job.sh" <<JOB
 #!/bin/sh
 export REMAP_PFN_CONFIGS='$config'
+export REMAP_PFN_HUGE_PFNMAP=$(huge_pfnmap "$KDIR")
 cd /kselftest && ./run_kselftest.sh
 JOB
 	echo

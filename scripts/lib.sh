@@ -21,6 +21,17 @@ CHECK_DEFAULT_CONFIGS='allocator=kmalloc size=128K;allocator=vmalloc size=128K;a
 # both modes.
 CHECK_SHORT_CONFIGS='allocator=kmalloc size=4M;allocator=vmalloc size=20K;allocator=alloc_pages size=64M;allocator=vmalloc size=128K map=pages;allocator=alloc_pages size=64M map=pages'
 
+# huge_pfnmap KDIR: 1 if that kernel maps special PFNs at PMD level
+# (remap_pfn_huge's REMAP_PFN_HUGE_PFNMAP), else 0; from its .config, so
+# that the suite's expectation does not come from the driver under test
+huge_pfnmap() {
+	if grep -qx 'CONFIG_ARCH_SUPPORTS_PMD_PFNMAP=y' "$1/.config"; then
+		echo 1
+	else
+		echo 0
+	fi
+}
+
 msg() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { msg "error: $*"; exit 1; }
 

@@ -41,6 +41,24 @@
 #define vma_assert_stabilised(vma)	mmap_assert_locked((vma)->vm_mm)
 #endif
 
+/*
+ * vmf_insert_pfn_pmd() took a pfn_t in 6.12; only kernels that map
+ * special PFNs at PMD level (6.12 on) call it. Flags 0: the PFN is RAM with
+ * a struct page, and the entry is special, not devmap.
+ */
+#if defined(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP) && !defined(REMAP_PFN_HAVE_PMD_PFN)
+#include <linux/pfn_t.h>
+
+static inline vm_fault_t remap_pfn_compat_insert_pfn_pmd(struct vm_fault *vmf,
+							 unsigned long pfn,
+							 bool write)
+{
+	return vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, 0), write);
+}
+
+#define vmf_insert_pfn_pmd remap_pfn_compat_insert_pfn_pmd
+#endif
+
 /* vm_flags became read-only behind vm_flags_set()/vm_flags_clear() in 6.3 */
 #ifdef REMAP_PFN_HAVE_VM_FLAGS_SET
 static inline void remap_pfn_vm_flags_set(struct vm_area_struct *vma,

@@ -24,6 +24,11 @@ remap_pfn-re-stabilised := void vma_assert_stabilised\(
 ccflags-$(call remap_pfn-grep,include/linux/mmap_lock.h,remap_pfn-re-stabilised) += \
 	-DREMAP_PFN_HAVE_VMA_ASSERT_STABILISED
 
+# vmf_insert_pfn_pmd() takes a plain PFN; 6.12 passed a pfn_t
+remap_pfn-re-pmd-pfn := vmf_insert_pfn_pmd\(struct vm_fault \*vmf, unsigned long pfn
+ccflags-$(call remap_pfn-grep,include/linux/huge_mm.h,remap_pfn-re-pmd-pfn) += \
+	-DREMAP_PFN_HAVE_PMD_PFN
+
 # f_op->mmap_prepare() with vm_ops->mapped(), the mmap actions and the
 # vma_desc_*() flag helpers (7.0): all of them, or the emulation in compat.c
 remap_pfn-re-prepare := \(\*mmap_prepare\)

@@ -19,6 +19,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -43,6 +44,7 @@
 static unsigned int remap_pfn_allocator = REMAP_PFN_ALLOC_VMALLOC;
 static size_t remap_pfn_size = SZ_128K;
 static unsigned int remap_pfn_map = REMAP_PFN_MAP_PFN;
+static bool remap_pfn_huge = true;
 static bool remap_pfn_bad_param;
 
 /* Indexed by enum remap_pfn_map */
@@ -153,6 +155,9 @@ MODULE_PARM_DESC(size,
 module_param_cb(map, &remap_pfn_map_ops, &remap_pfn_map, 0444);
 MODULE_PARM_DESC(map,
 		 "How data is mapped: pfn (special PTEs) or pages (refcounted pages, get_user_pages works) (default: pfn)");
+module_param_named(huge, remap_pfn_huge, bool, 0444);
+MODULE_PARM_DESC(huge,
+		 "map=pfn: map 2 MiB pieces that are physically contiguous with one PMD entry, where the kernel can (default: Y)");
 
 static struct remap_pfn_device remap_pfn_dev;
 
@@ -268,6 +273,8 @@ static const struct file_operations remap_pfn_fops = {
 	.read = remap_pfn_read,
 	.write = remap_pfn_write,
 	.llseek = remap_pfn_llseek,
+	/* an address as aligned as the offset, so that PMD entries fit */
+	.get_unmapped_area = thp_get_unmapped_area,
 #ifdef REMAP_PFN_COMPAT_MMAP
 	.mmap = remap_pfn_mmap,
 #else
@@ -299,6 +306,7 @@ static int remap_pfn_proc_show(struct seq_file *m, void *v)
 	seq_printf(m, "processes: %lu\n", nr_processes);
 	seq_printf(m, "caller_vm_bytes: %llu\n", vm_bytes);
 	seq_printf(m, "caller_mapped_bytes: %llu\n", dev_bytes);
+	seq_printf(m, "huge_faults: %llu\n", info.huge_faults);
 	return 0;
 }
 
@@ -367,10 +375,17 @@ static int __init remap_pfn_init(void)
 		return ret;
 	}
 
+	buf->pmd_ok = NULL;
+	if (rdev->map == REMAP_PFN_MAP_PFN && remap_pfn_huge) {
+		ret = remap_pfn_pmd_scan(buf);
+		if (ret)
+			goto err_free_buf;
+	}
+
 	rdev->info_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!rdev->info_page) {
 		ret = -ENOMEM;
-		goto err_free_buf;
+		goto err_free_pmd_ok;
 	}
 	remap_pfn_info_init(rdev);
 
@@ -407,6 +422,8 @@ err_detach_pages:
 		remap_pfn_pages_detach(rdev);
 err_free_info_page:
 	__free_page(rdev->info_page);
+err_free_pmd_ok:
+	bitmap_free(buf->pmd_ok);
 err_free_buf:
 	buf->ops->free(buf);
 	return ret;
@@ -422,6 +439,7 @@ static void __exit remap_pfn_exit(void)
 	if (rdev->inode)
 		remap_pfn_pages_detach(rdev);
 	__free_page(rdev->info_page);
+	bitmap_free(rdev->buf.pmd_ok);
 	rdev->buf.ops->free(&rdev->buf);
 }
 module_exit(remap_pfn_exit);

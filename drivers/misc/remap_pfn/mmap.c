@@ -68,6 +68,7 @@ static void remap_pfn_info_page_update(struct remap_pfn_device *rdev)
 	lockdep_assert_held(&rdev->lock);
 	WRITE_ONCE(info->mappings, rdev->nr_mappings);
 	WRITE_ONCE(info->mapped_bytes, rdev->mapped_bytes);
+	WRITE_ONCE(info->huge_faults, rdev->huge_faults);
 }
 
 static bool remap_pfn_mm_known(struct remap_pfn_device *rdev,
@@ -211,6 +212,32 @@ static vm_fault_t remap_pfn_vm_fault(struct vm_fault *vmf)
 	return remap_pfn_fault_pfn(vmf, buf);
 }
 
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+/*
+ * A missing PMD (or PUD) of a data mapping: one PMD entry where it fits
+ * (remap_pfn_fault_pmd()), else the mm falls back to ->fault().
+ */
+static vm_fault_t remap_pfn_vm_huge_fault(struct vm_fault *vmf,
+					  unsigned int order)
+{
+	struct remap_pfn_device *rdev = vmf->vma->vm_private_data;
+	vm_fault_t ret;
+
+	/* no chunk reaches PUD size; map=pages has no PMD entries at all */
+	if (order != PMD_ORDER || rdev->map != REMAP_PFN_MAP_PFN)
+		return VM_FAULT_FALLBACK;
+
+	ret = remap_pfn_fault_pmd(vmf, &rdev->buf);
+	if (ret == VM_FAULT_NOPAGE) {
+		spin_lock(&rdev->lock);
+		rdev->huge_faults++;
+		remap_pfn_info_page_update(rdev);
+		spin_unlock(&rdev->lock);
+	}
+	return ret;
+}
+#endif
+
 /*
  * ptrace() and /proc/PID/mem on a data mapping. They go through GUP, which
  * refuses VM_PFNMAP, and then ask the VMA: copy between @buf and the bytes
@@ -249,7 +276,8 @@ static int remap_pfn_vm_access(struct vm_area_struct *vma, unsigned long addr,
 
 /*
  * The data region: populated by its mmap action or on demand by
- * ->fault(); reachable by debuggers although GUP refuses it (map=pfn).
+ * ->huge_fault() and ->fault(); reachable by debuggers although GUP
+ * refuses it (map=pfn).
  */
 static const struct vm_operations_struct remap_pfn_data_vm_ops = {
 #ifndef REMAP_PFN_COMPAT_MMAP
@@ -258,6 +286,9 @@ static const struct vm_operations_struct remap_pfn_data_vm_ops = {
 	.open = remap_pfn_vm_open,
 	.close = remap_pfn_vm_close,
 	.fault = remap_pfn_vm_fault,
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+	.huge_fault = remap_pfn_vm_huge_fault,
+#endif
 	.access = remap_pfn_vm_access,
 };
 
@@ -277,10 +308,12 @@ static bool remap_pfn_is_device_vma(struct vm_area_struct *vma)
 }
 
 /*
- * Bytes [@off, @off + length) of the buffer. A single PFN range (the
- * kmalloc block, any one-chunk buffer) is remapped by the mm in one go;
- * map=pages hands the mm the buffer's pages. Scattered memory in pfn mode
- * has no action: the fault handler maps it (remap_pfn_fault_pfn()).
+ * Bytes [@off, @off + length) of the buffer. map=pages hands the mm the
+ * buffer's pages. In pfn mode, a mapping that a PMD entry fits in anywhere
+ * is left to the fault handlers, which map it in PMD entries where they
+ * fit and PTEs elsewhere (pfn.c); failing that, a single PFN range (the
+ * kmalloc block, any one-chunk buffer) is remapped by the mm in one go,
+ * and scattered memory is left to the fault handler.
  */
 static int remap_pfn_prepare_data(struct remap_pfn_device *rdev,
 				  struct vm_area_desc *desc, unsigned long off)
@@ -293,7 +326,8 @@ static int remap_pfn_prepare_data(struct remap_pfn_device *rdev,
 		mmap_action_map_kernel_pages_full(desc, pages);
 		return 0;
 	}
-	if (buf->nr_chunks == 1) {
+	if (buf->nr_chunks == 1 &&
+	    !remap_pfn_pmd_possible(buf, desc->start, desc->end, desc->pgoff)) {
 		mmap_action_remap_full(desc, page_to_pfn(pages[0]));
 		return 0;
 	}

@@ -53,6 +53,9 @@ struct remap_pfn_alloc_ops {
  *	buffer is a single PFN range
  * @vaddr: kernel address of the buffer (kmalloc and vmalloc)
  * @pages: every page of the buffer in order
+ * @pmd_ok: bit N is set when the buffer's Nth PMD-sized piece is one
+ *	naturally aligned PFN range, which a single PMD entry can map; NULL
+ *	when no data mapping gets PMD entries (see remap_pfn_pmd_scan())
  *
  * Set up once at module load and constant until unload.
  */
@@ -62,6 +65,7 @@ struct remap_pfn_buf {
 	unsigned long nr_chunks;
 	void *vaddr;
 	struct page **pages;
+	unsigned long *pmd_ok;
 };
 
 /* Indexed by enum remap_pfn_allocator */
@@ -77,15 +81,18 @@ extern const unsigned int remap_pfn_nr_allocators;
  *	address_space of every open file of the device
  * @info_page: the info region; starts with a struct remap_pfn_info whose
  *	counters are rewritten under @lock whenever they change
- * @lock: protects @nr_mappings, @mapped_bytes, @nr_processes, @mms and the
- *	counters in @info_page. Taken from vm_ops with the caller's mmap_lock
- *	held, so it nests inside mmap_lock, and from the ioctl and procfs
- *	readers without it; nothing is taken and nothing sleeps under it.
+ * @lock: protects @nr_mappings, @mapped_bytes, @nr_processes, @mms,
+ *	@huge_faults and the counters in @info_page. Taken from vm_ops with
+ *	the caller's mmap_lock held (->huge_fault(): the mmap_lock or the
+ *	VMA's lock, read; never a page table lock), so it nests inside
+ *	them, and from the ioctl and procfs readers without them; nothing
+ *	is taken and nothing sleeps under it.
  * @nr_mappings: live VMAs of the device, in every address space
  * @mapped_bytes: their total length
  * @nr_processes: address spaces holding at least one of them (entries
  *	in @mms)
  * @mms: struct remap_pfn_mm entries hashed by mm_struct pointer
+ * @huge_faults: faults of data mappings answered with a PMD entry
  */
 struct remap_pfn_device {
 	struct miscdevice misc;
@@ -98,6 +105,7 @@ struct remap_pfn_device {
 	unsigned long mapped_bytes;
 	unsigned long nr_processes;
 	DECLARE_HASHTABLE(mms, 6);
+	u64 huge_faults;
 };
 
 int remap_pfn_mmap_prepare(struct vm_area_desc *desc);
@@ -110,6 +118,10 @@ void remap_pfn_mmap_stats(struct remap_pfn_device *rdev,
 int remap_pfn_caller_bytes(u64 *vm_bytes, u64 *dev_bytes);
 
 vm_fault_t remap_pfn_fault_pfn(struct vm_fault *vmf, struct remap_pfn_buf *buf);
+int remap_pfn_pmd_scan(struct remap_pfn_buf *buf);
+bool remap_pfn_pmd_possible(struct remap_pfn_buf *buf, unsigned long start,
+			    unsigned long end, pgoff_t pgoff);
+vm_fault_t remap_pfn_fault_pmd(struct vm_fault *vmf, struct remap_pfn_buf *buf);
 
 int remap_pfn_pages_attach(struct remap_pfn_device *rdev);
 void remap_pfn_pages_detach(struct remap_pfn_device *rdev);

@@ -73,6 +73,12 @@ enum remap_pfn_map {
  * @mapped_bytes: total length in bytes of those VMAs
  * @map: an enum remap_pfn_map value
  * @reserved0: always zero
+ * @huge_faults: page faults of data mappings that the driver answered with
+ *	one page-table entry for a whole 2 MiB (PMD-sized) range, since the
+ *	module was loaded; a fault that finds the entry another thread
+ *	installed meanwhile counts too. Always 0 with %REMAP_PFN_MAP_PAGES,
+ *	with the huge=0 module parameter, and on kernels that cannot map
+ *	special PFNs at PMD level
  * @reserved: always zero; room for later fields
  *
  * Returned by %REMAP_PFN_IOC_INFO and also found, kept up to date, at the
@@ -87,7 +93,8 @@ struct remap_pfn_info {
 	__u64 mapped_bytes;
 	__u32 map;
 	__u32 reserved0;
-	__u64 reserved[2];
+	__u64 huge_faults;
+	__u64 reserved;
 };
 
 #define REMAP_PFN_IOC_MAGIC	0xB9

@@ -14,7 +14,7 @@
 ksft_skip=4
 dir=$(cd "$(dirname "$0")" && pwd)
 programs="remap_pfn_mmap remap_pfn_rw remap_pfn_share remap_pfn_procfs remap_pfn_gup"
-programs="$programs remap_pfn_stress"
+programs="$programs remap_pfn_huge remap_pfn_stress"
 # remap_pfn_stress runs 60 s by default; here a short smoke run per
 # configuration unless the caller asks for more
 export REMAP_PFN_STRESS_SECONDS="${REMAP_PFN_STRESS_SECONDS:-5}"

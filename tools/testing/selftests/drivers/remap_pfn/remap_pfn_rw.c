@@ -234,10 +234,10 @@ TEST_F(rw, ioctl_info_fields)
 	EXPECT_EQ(0, info.mapped_bytes);
 	EXPECT_GE(REMAP_PFN_MAP_PAGES, info.map);
 	EXPECT_EQ(0, info.reserved0);
-	EXPECT_EQ(0, info.reserved[0]);
-	EXPECT_EQ(0, info.reserved[1]);
+	EXPECT_EQ(0, info.reserved);
 	ASSERT_EQ(0, rp_read_stats(&st));
 	EXPECT_EQ(st.size, info.size);
+	EXPECT_EQ(st.huge_faults, info.huge_faults);
 	EXPECT_EQ(st.chunks, info.chunks);
 }
 
