@@ -50,7 +50,8 @@ rsync -a --delete --filter=':- .gitignore' "$sel/" \
 # header of every other checkout on the machine.
 rm -f "$src/include/uapi/linux/remap_pfn.h"
 make -s -C "$src" O="$kb" -j"$(nproc)" headers
-"$src/scripts/headers_install.sh" "$uapi" "$kb/usr/include/linux/remap_pfn.h"
+# (it runs scripts/unifdef, a host program of the build directory)
+(cd "$kb" && "$src/scripts/headers_install.sh" "$uapi" usr/include/linux/remap_pfn.h)
 
 # A clean build every time: the sources are copied, so their timestamps say
 # nothing about whether the previous build came from this content.
