@@ -185,11 +185,18 @@ def main():
                        'value': v, 'goal_max': goal,
                        'met': None if goal is None else v <= goal})
 
+    def ref_of(s):
+        # contiguous memory mapped the same way (the first configuration's
+        # way where kmalloc has no such series): the cost that
+        # non-contiguous memory should come close to
+        same = ('kmalloc ' + config_of(s)).strip()
+        if same in series_order:
+            return same
+        return ('kmalloc ' + configs[0]).strip()
+
     for s in series_order:
         boot = boot_of.get(s)
-        # contiguous memory mapped the first configuration's way: the
-        # cost that non-contiguous memory should come close to
-        kmalloc = ('kmalloc ' + configs[0]).strip()
+        kmalloc = ref_of(s)
         goal = None if s.startswith('kmalloc') else 1.5
         for z in sizes:
             touch = figs.get(s, 'map_touch', z)
@@ -313,9 +320,9 @@ def main():
     p('Ratios of medians, driver over the comparison (< 1: the driver is'
       ' cheaper), anchors from')
     p('the same boot; "!" marks a missed goal.')
-    ref = ('kmalloc ' + configs[0]).strip()
     rows = [['series', 'ratio'] + [size_name(z) for z in sizes] + ['goal']]
     for s in series_order:
+        ref = ref_of(s)
         for what in ('mmap+touch / anon POPULATE', 'mmap+touch / memfd POPULATE',
                      'mmap+touch / baseline', 'mmap+touch / ' + ref,
                      'munmap / %s munmap' % ref):

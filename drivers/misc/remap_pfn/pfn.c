@@ -30,10 +30,11 @@
  * cost per page close to remap_pfn_range()'s: one fault per 512 pages, and
  * one pass that allocates the table and takes its lock once. Measured by
  * make bench (guest instructions per page for mmap() and a write to each
- * page, 64M vmalloc buffer, Linux 7.2): 59 this way; 53 populating the
- * whole VMA at its first fault, which saves the other faults but holds the
- * mmap_lock for as long as the mapping is big and maps pages never
- * touched; 1791 with vmf_insert_pfn(), a fault and a PAT lookup per page.
+ * page, 64M vmalloc buffer in 4 KiB entries, Linux 7.2): 59 this way; 53
+ * populating the whole VMA at its first fault, which saves the other
+ * faults but holds the mmap_lock for as long as the mapping is big and
+ * maps pages never touched; 1791 with vmf_insert_pfn(), a fault and a PAT
+ * lookup per page.
  * A VMA without ->map_pages() is never faulted under the per-VMA lock
  * alone: the mm retries such a fault under the mmap_lock, read, so each
  * window's first touch costs two faults, both counted above.
