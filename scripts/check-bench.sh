@@ -70,15 +70,16 @@ r = json.load(open(os.path.join(d, 'results.json')))
 series = {f['series'] for f in r['figures']}
 # kmalloc has no map=pages: the driver refuses it at load
 want = {a + ' ' + m for a in ('kmalloc', 'vmalloc', 'alloc_pages')
-        for m in ('map=pfn', 'map=pages')} | {'baseline', 'anon', 'memfd'}
+        for m in ('map=pfn', 'map=pfn huge=0', 'map=pages')}
+want |= {'baseline', 'anon', 'memfd'}
 want.discard('kmalloc map=pages')
 if r['problems']:
     sys.exit('; '.join(r['problems']))
 if series != want:
     sys.exit('series %s, expected %s' % (sorted(series), sorted(want)))
-# 3 allocators x 2 sizes x (2 modes + 3 anchors) x 3 metrics, less
-# kmalloc's map=pages, and 6 data figures per allocator
-want_figures = 3 * 2 * 5 * 3 - 2 * 3 + 3 * 6
+# 3 allocators x 2 sizes x (3 configurations + 3 anchors) x 3 metrics,
+# less kmalloc's map=pages, and 6 data figures per allocator
+want_figures = 3 * 2 * 6 * 3 - 2 * 3 + 3 * 6
 if len(r['figures']) != want_figures:
     sys.exit('%d figures, expected %d' % (len(r['figures']), want_figures))
 if r['mode'] != 'icount' or 'GUEST INSTRUCTIONS' not in open(
