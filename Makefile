@@ -14,7 +14,7 @@
 #                   KERNEL=SERIES, default the newest Debian-built series)
 #   make check      build everything and run every test tier: lint,
 #                   intree, the kselftests in VMs of every kernel series,
-#                   bench, debug
+#                   bench, dkms, debug
 #   make lint       only the lint tier: checkpatch, sparse, W=1, kernel-doc,
 #                   coccicheck, rst
 #   make patch      write the in-tree submission as a patch series to
@@ -29,6 +29,14 @@
 #   make check-debug  only the debug tier: the suite, a stress run and
 #                   loads with failures injected, in a KASAN + lockdep +
 #                   kmemleak kernel built once from the newest series' source
+#   make deb        build the Debian packages remap-pfn-dkms (the driver's
+#                   source for DKMS, /etc/modprobe.d/remap_pfn.conf, an
+#                   example udev rule) and remap-pfn-dev (the UAPI header)
+#                   into out/deb; install them with
+#                   apt-get install ./out/deb/*.deb
+#   make check-dkms only the dkms tier: build and install those packages on
+#                   this machine, let DKMS build for Debian's kernels, boot
+#                   each with the module as DKMS installed it, then purge
 #   make deps       install the Debian packages the above need
 
 ifneq ($(KERNEL),)
@@ -43,16 +51,20 @@ KDIR ?= /lib/modules/$(KVER)/build
 endif
 DRV  := $(CURDIR)/drivers/misc/remap_pfn
 OUT  := $(or $(REMAP_PFN_OUT),$(CURDIR)/out)
+# The one version of the driver and its packages: debian/changelog's, less
+# any Debian revision. The module records it (MODULE_VERSION, compat.mk).
+VERSION := $(shell sed -n '1{s/^[^(]*(\([^)]*\)).*/\1/;s/^[0-9]*://;s/-[^-]*$$//;p}' \
+	$(CURDIR)/debian/changelog)
 
 KBUILD_ARGS = -C $(KDIR) M=$(DRV) CONFIG_REMAP_PFN=m \
-	KCFLAGS=-I$(CURDIR)/include
+	KCFLAGS=-I$(CURDIR)/include REMAP_PFN_VERSION=$(VERSION)
 
 BENCH := $(CURDIR)/tools/remap_pfn_bench
 # where the baseline module is built (scripts/bench.sh: a copy per kernel)
 BASELINE := $(BENCH)/baseline
 
 .PHONY: all module clean deps demo run check lint patch check-intree
-.PHONY: bench bench-build check-debug
+.PHONY: bench bench-build check-debug deb check-dkms version
 all: module
 
 module:
@@ -80,6 +92,16 @@ check-intree:
 
 check-debug:
 	@scripts/run-tier.sh debug
+
+deb:
+	@scripts/deb.sh
+
+# for the scripts: the version above
+version:
+	@echo $(VERSION)
+
+check-dkms:
+	@scripts/run-tier.sh dkms
 
 # The demo runs in the initramfs, which has no libc for it: link statically.
 demo: $(OUT)/remap_pfn_demo

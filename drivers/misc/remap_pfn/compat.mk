@@ -42,3 +42,9 @@ remap_pfn-have-mmap-actions := $(and \
 	$(call remap_pfn-grep,include/linux/mm.h,remap_pfn-re-desc-flags))
 ccflags-$(remap_pfn-have-mmap-actions) += -DREMAP_PFN_HAVE_MMAP_ACTIONS
 remap_pfn-$(if $(remap_pfn-have-mmap-actions),,y) += compat.o
+
+# The package's version (debian/changelog), which the top Makefile and
+# DKMS (dkms.conf) pass as REMAP_PFN_VERSION: main.c records it as
+# MODULE_VERSION, shown by modinfo and in /sys/module/remap_pfn/version.
+# An in-tree driver carries none.
+ccflags-$(if $(REMAP_PFN_VERSION),y) += -DREMAP_PFN_VERSION='"$(REMAP_PFN_VERSION)"'

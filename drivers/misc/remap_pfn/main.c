@@ -446,3 +446,7 @@ module_exit(remap_pfn_exit);
 
 MODULE_DESCRIPTION("One kernel buffer shared by all processes that mmap /dev/remap_pfn");
 MODULE_LICENSE("GPL");
+#if defined(REMAP_PFN_COMPAT) && defined(REMAP_PFN_VERSION)
+/* the remap-pfn-dkms package's version, from compat.mk */
+MODULE_VERSION(REMAP_PFN_VERSION);
+#endif
