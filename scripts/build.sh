@@ -26,7 +26,6 @@ set -euo pipefail
 what=${1:?usage: build.sh run|check|bench SERIES}
 series=${2:?usage: build.sh run|check|bench SERIES}
 drv=${REMAP_PFN_DRV:-$REPO/drivers/misc/remap_pfn}
-sel=$REPO/tools/testing/selftests/drivers/remap_pfn
 "$REPO/scripts/deps.sh"
 
 dir=$OUT/$what/$series
@@ -50,10 +49,7 @@ make -C "$REPO" --no-print-directory demo
 ksft=$OUT/empty-kselftest
 if [ "$what" = check ]; then
 	ksft=$OUT/kselftest
-	if [ ! -s "$ksft/kselftest-list.txt" ] || [ ! -f "$OUT/kselftest.stamp" ] ||
-		[ -n "$(find "$sel" "$REPO/include/uapi/linux/remap_pfn.h" -newer "$OUT/kselftest.stamp" 2>/dev/null)" ]; then
-		"$REPO/scripts/build-selftests.sh"
-	fi
+	kselftests
 else
 	rm -rf "$ksft" && mkdir -p "$ksft"
 fi

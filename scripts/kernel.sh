@@ -18,6 +18,10 @@
 #     KMOD      where its modules.order, modules.builtin and brd.ko are
 #     KSRC      the unpacked kernel source (source kernels only)
 #   kernel.sh src SERIES      unpack linux-source-SERIES once; print its path
+#   kernel.sh debs SERIES     a Debian kernel's packages, downloaded into the
+#                             cache: the paths of its image's, headers',
+#                             their -common and kbuild .debs, one a line
+#                             (what scripts/check-dkms.sh installs)
 #
 # A Debian kernel (KIND debian) is the newest linux-headers-SERIES-amd64 of
 # the archive with its image, unpacked into $CACHE/linux-deb-VERSION. A
@@ -74,11 +78,37 @@ src() {
 	echo "$dir"
 }
 
+# newest_headers SERIES: "PACKAGE VERSION" of the series' newest
+# linux-headers-*-amd64 in the archive ("" when it has none)
+newest_headers() {
+	"$REPO/scripts/archive.sh" newest \
+		"^linux-headers-$(re "$1")[.-][^a-z]*(\\+deb[0-9]+)?-amd64\$"
+}
+
+# debs HEADERS VERSION: fetch the .debs of the kernel whose headers package
+# is HEADERS; print their paths: the image, the headers, and the headers'
+# -common and kbuild packages
+debs() {
+	local hdr=$1 ver=$2 abi img deps dep
+	abi=${hdr#linux-headers-}
+	# the unsigned image where there is one: the same kernel, and the
+	# signed one's package may lag behind it
+	img=linux-image-$abi-unsigned
+	"$REPO/scripts/archive.sh" depends "$hdr" | grep -qx "$img" || img=linux-image-$abi
+	"$REPO/scripts/archive.sh" fetch "$img=$ver" "$hdr=$ver" || return
+	deps=$("$REPO/scripts/archive.sh" depends "$hdr") || return
+	for dep in $deps; do
+		case $dep in
+		linux-headers-*-common | linux-kbuild-*)
+			"$REPO/scripts/archive.sh" fetch "$dep=$ver" || return ;;
+		esac
+	done
+}
+
 # debian SERIES: Debian's image and headers, unpacked side by side
 debian() {
-	local series=$1 hdr ver abi root dep debs=() img
-	read -r hdr ver <<< "$("$REPO/scripts/archive.sh" newest \
-		"^linux-headers-$(re "$series")[.-][^a-z]*(\\+deb[0-9]+)?-amd64\$")"
+	local series=$1 hdr ver abi root list debs=()
+	read -r hdr ver <<< "$(newest_headers "$series")"
 	if [ -z "${ver:-}" ]; then
 		root=$(find "$CACHE" -maxdepth 1 -name "linux-deb-$series[.-]*" -type d | sort -V | tail -n 1)
 		[ -n "$root" ] || gone "linux-headers-$series-*-amd64: the archive has no such package any more"
@@ -89,18 +119,8 @@ debian() {
 	root=$CACHE/linux-deb-$abi-$ver
 	if [ ! -f "$root/kernel.env" ]; then
 		mkdir -p "$CACHE"
-		# the unsigned image where there is one: the same kernel, and
-		# the signed one's package may lag behind it
-		img=linux-image-$abi-unsigned
-		"$REPO/scripts/archive.sh" depends "$hdr" | grep -qx "$img" || img=linux-image-$abi
-		debs+=("$("$REPO/scripts/archive.sh" fetch "$img=$ver")")
-		debs+=("$("$REPO/scripts/archive.sh" fetch "$hdr=$ver")")
-		while read -r dep; do
-			case $dep in
-			linux-headers-*-common | linux-kbuild-*)
-				debs+=("$("$REPO/scripts/archive.sh" fetch "$dep=$ver")") ;;
-			esac
-		done < <("$REPO/scripts/archive.sh" depends "$hdr")
+		list=$(debs "$hdr" "$ver") || die "could not fetch the packages of $hdr $ver"
+		mapfile -t debs <<< "$list"
 		msg "unpacking Debian's $abi $ver into $CACHE (once)"
 		unpack "$root" "${debs[@]}"
 		# the headers include their -common half by absolute path
@@ -120,11 +140,17 @@ debian() {
 	cat "$root/kernel.env"
 }
 
-cmd=${1:?usage: kernel.sh list|newest|env SERIES [vm|debug]|src SERIES}
+cmd=${1:?usage: kernel.sh list|newest|env SERIES [vm|debug]|src SERIES|debs SERIES}
 case $cmd in
 list) list ;;
 newest) list | tail -n 1 ;;
 src) src "${2:?usage: kernel.sh src SERIES}" ;;
+debs)
+	series=${2:?usage: kernel.sh debs SERIES}
+	[ "$(kind_of "$series")" = debian ] || die "$series is not one of Debian's prebuilt kernels in $series_file"
+	read -r hdr ver <<< "$(newest_headers "$series")"
+	[ -n "${ver:-}" ] || gone "linux-headers-$series-*-amd64: the archive has no such package any more"
+	debs "$hdr" "$ver" ;;
 env)
 	series=${2:?usage: kernel.sh env SERIES [vm|debug]} flavour=${3:-vm}
 	kind=$(kind_of "$series")

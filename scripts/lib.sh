@@ -67,6 +67,17 @@ kernel_env() {
 	(flock 7 && "$REPO/scripts/kernel.sh" env "$@") 7> "$CACHE/.env-$1-${2:-vm}.lock"
 }
 
+# kselftests: build the kselftests into $OUT/kselftest
+# (scripts/build-selftests.sh) unless they are there and newer than their
+# sources
+kselftests() {
+	if [ ! -s "$OUT/kselftest/kselftest-list.txt" ] || [ ! -f "$OUT/kselftest.stamp" ] ||
+		[ -n "$(find "$REPO/tools/testing/selftests/drivers/remap_pfn" \
+			"$REPO/include/uapi/linux/remap_pfn.h" -newer "$OUT/kselftest.stamp" 2>/dev/null)" ]; then
+		"$REPO/scripts/build-selftests.sh"
+	fi
+}
+
 # copy_driver SRC DST: the driver's sources in SRC as DST (created; files
 # gone from SRC go from DST), leaving DST's build products: each kernel's
 # module is built in a copy of its own, never in the checkout, and an

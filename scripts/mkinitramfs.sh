@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# mkinitramfs.sh [--add PROGRAM]... KVER KMOD MODULE.ko KSELFTEST_DIR DEMO OUTPUT.cpio
+# mkinitramfs.sh [options] KVER KMOD MODULE.ko KSELFTEST_DIR DEMO OUTPUT.cpio
 #
 #   KVER            the kernel's release (uname -r in the guest)
 #   KMOD            where that kernel's modules.order, modules.builtin,
@@ -9,12 +9,20 @@
 #                   scripts/kernel.sh env (Debian's lib/modules/KVER, or a
 #                   kernel's build directory)
 #   --add PROGRAM   one more program for /usr/bin (repeatable)
+#   --host PROGRAM  one more host program, with the shared libraries it
+#                   loads, at its own path (repeatable)
+#   --installed DIR the module as installed on this host: DIR is the
+#                   kernel's /lib/modules/KVER, MODULE.ko a file under it
+#                   (DKMS's updates/dkms/remap_pfn.ko*), which goes to the
+#                   same place in the guest, with DIR's own depmod index
+#                   (its modules.* files) instead of one made here
 #
 # Pack the guest's root file system: busybox with its applets, the module
 # installed as /lib/modules/$KVER/extra/remap_pfn.ko with a real depmod
-# index, the installed kselftests under /kselftest, the demo program and
-# scripts/vm-init as /init. What a job runs is not in here: vm.sh appends
-# it as a second cpio archive at each boot (the kernel unpacks both).
+# index (or as --installed found it), the installed kselftests under
+# /kselftest, the demo program and scripts/vm-init as /init. What a job
+# runs is not in here: vm.sh appends it as a second cpio archive at each
+# boot (the kernel unpacks both).
 #
 # A few host tools are copied with their shared libraries because the test
 # scripts are written for a normal distribution and busybox lacks what they
@@ -27,20 +35,24 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-extra=()
+extra=() host=() installed=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--add) extra+=("$2"); shift 2 ;;
+	--host) host+=("$2"); shift 2 ;;
+	--installed) installed=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 6 ] || die "usage: $0 [--add PROGRAM]... KVER KMOD MODULE.ko KSELFTEST_DIR DEMO OUTPUT.cpio"
+[ $# -eq 6 ] || die "usage: $0 [options] KVER KMOD MODULE.ko KSELFTEST_DIR DEMO OUTPUT.cpio"
 kver=$1 kmod_dir=$2 ko=$3 ksft=$4 demo=$5 output=$6
 [ -f "$kmod_dir/modules.builtin" ] || die "$kmod_dir has no modules.builtin: not a KMOD of scripts/kernel.sh"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/remap_pfn-root.XXXXXX")
+# the guest's /, which mktemp made root's alone
+chmod 0755 "$root"
 trap 'rm -rf "$root"' EXIT
 trap 'exit 130' INT TERM HUP PIPE	# so that the EXIT trap cleans up
 
@@ -62,6 +74,9 @@ ln -s dash "$root/bin/sh"
 copy_with_libs /bin/bash
 copy_with_libs /usr/bin/timeout
 copy_with_libs /usr/bin/kmod
+for f in ${host[@]+"${host[@]}"}; do
+	copy_with_libs "$f"
+done
 for tool in modprobe insmod rmmod lsmod modinfo depmod; do
 	for dir in sbin usr/sbin bin; do
 		ln -sfn /usr/bin/kmod "$root/$dir/$tool"
@@ -80,18 +95,30 @@ done
 # The module where modprobe looks for it, with the index depmod builds from
 # the kernel's own module lists (run on the host: the guest needs no depmod).
 moddir=$root/lib/modules/$kver
-mkdir -p "$moddir/extra"
-cp "$ko" "$moddir/extra/remap_pfn.ko"
+if [ -n "$installed" ]; then
+	case $ko in
+	"$installed"/*) ;;
+	*) die "--installed $installed: the module $ko is not under it" ;;
+	esac
+	mkdir -p "$moddir/$(dirname "${ko#"$installed"/}")"
+	cp "$ko" "$moddir/${ko#"$installed"/}"
+	cp "$installed"/modules.* "$moddir/"
+else
+	mkdir -p "$moddir/extra"
+	cp "$ko" "$moddir/extra/remap_pfn.ko"
+fi
 # brd gives the suite a block device for its O_DIRECT test (tmpfs has none)
 for f in "$kmod_dir"/kernel/drivers/block/brd.ko*; do
 	[ -e "$f" ] || continue
 	mkdir -p "$moddir/kernel/drivers/block"
 	cp "$f" "$moddir/kernel/drivers/block/"
 done
-for f in modules.order modules.builtin modules.builtin.modinfo; do
-	[ -e "$kmod_dir/$f" ] && cp "$kmod_dir/$f" "$moddir/"
-done
-depmod -b "$root" "$kver"
+if [ -z "$installed" ]; then
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		[ -e "$kmod_dir/$f" ] && cp "$kmod_dir/$f" "$moddir/"
+	done
+	depmod -b "$root" "$kver"
+fi
 
 cp -a "$ksft" "$root/kselftest"
 install -m 0755 "$demo" "$root/usr/bin/remap_pfn_demo"
