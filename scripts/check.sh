@@ -19,12 +19,15 @@ set -euo pipefail
 # longest step of a cold cache). vm then builds the module and initramfs
 # for each kernel and boots them, two at a time; bench is a smoke run of
 # make bench in one more boot of the newest kernel (no timings judged).
+# dkms installs the packages of make deb on this machine, lets DKMS build
+# for Debian's kernels and boots each with what DKMS installed, then purges
+# them (scripts/check-dkms.sh).
 # debug (make check-debug) boots its own kernel, the newest series built
 # with the checkers, reusing the selftests built here; it is the longest,
 # so it runs last, and its kernel is built in the background while the vm
 # tier boots (on a cold cache the build and the boots share the cores;
 # the total work is the same, and no core waits).
-tiers=(lint intree vm bench debug)
+tiers=(lint intree vm bench dkms debug)
 
 results=$OUT/results
 rm -rf "$results"
@@ -80,7 +83,7 @@ echo "=== tiers lint and intree side by side: $((SECONDS - pair_start)) s"
 
 for tier in "${tiers[@]}"; do
 	case $tier in lint | intree) continue ;; esac
-	case $tier in vm | bench) [ "$built" -eq 0 ] && continue ;; esac
+	case $tier in vm | bench | dkms) [ "$built" -eq 0 ] && continue ;; esac
 	run_tier "$tier"
 done
 

@@ -29,6 +29,11 @@ packages=(
 	dwarves
 	# the patch series strips the compatibility code with unifdef
 	unifdef
+	# make deb and the dkms tier: Debian's packaging tools, DKMS itself,
+	# and udev, whose daemon the tier runs in the guest to apply the
+	# packaged example rule (Debian's kernel headers and images come
+	# from the cache, installed by scripts/check-dkms.sh)
+	dpkg-dev debhelper dh-dkms dkms udev
 )
 
 missing=()
