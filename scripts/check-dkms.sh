@@ -225,9 +225,13 @@ for s in "${series[@]}"; do
 		pass "kernel $s"
 	elif [ "$status" -eq 3 ]; then
 		skip "kernel $s" "$(tail -n 1 "$log/kernel-$s.log")"
+		skip "dkms $s" "the archive no longer has this kernel"
+		skip "boot $s" "the archive no longer has this kernel"
 	else
 		fail "kernel $s" "installing its packages failed (log: $log/kernel-$s.log)"
 		show "$log/kernel-$s.log"
+		skip "dkms $s" "its kernel is not installed"
+		skip "boot $s" "its kernel is not installed"
 	fi
 done
 kernels=()
