@@ -219,6 +219,22 @@ TEST_F(huge, aligned_mapping_gets_pmd_entries)
 }
 
 /*
+ * Reserve @area_len bytes of address space in *@area and return the
+ * address one @page past its first 2 MiB boundary, or NULL
+ */
+static u8 *rp_unaligned_spot(size_t area_len, size_t page, void **area)
+{
+	uintptr_t a;
+
+	*area = mmap(NULL, area_len, PROT_NONE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (*area == MAP_FAILED)
+		return NULL;
+	a = ((uintptr_t)*area + RP_PMD - 1) & ~(uintptr_t)(RP_PMD - 1);
+	return (u8 *)a + page;
+}
+
+/*
  * The same buffer at an address 4 KiB past a 2 MiB boundary (MAP_FIXED):
  * no PMD entry can map it, so there are none, and the bytes are right.
  */
@@ -230,11 +246,8 @@ TEST_F(huge, unaligned_mapping_gets_none)
 	if (self->len < RP_PMD)
 		SKIP(return, "the buffer is smaller than 2 MiB");
 	self->area_len = self->len + 2 * RP_PMD;
-	self->area = mmap(NULL, self->area_len, PROT_NONE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->area);
-	at = (u8 *)(((uintptr_t)self->area + RP_PMD - 1) & ~(RP_PMD - 1)) +
-	     self->page;
+	at = rp_unaligned_spot(self->area_len, self->page, &self->area);
+	ASSERT_NE(NULL, at) TH_LOG("mmap: %s", strerror(errno));
 	self->p = mmap(at, self->len, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_FIXED, self->fd, 0);
 	ASSERT_EQ(at, self->p) TH_LOG("mmap at %p: %s", at, strerror(errno));
@@ -338,11 +351,8 @@ TEST_F(huge, mremap_to_unaligned)
 	rp_fill(self->p, 7, 0, self->len);
 
 	self->area_len = self->len + 2 * RP_PMD;
-	self->area = mmap(NULL, self->area_len, PROT_NONE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->area);
-	at = (u8 *)(((uintptr_t)self->area + RP_PMD - 1) & ~(RP_PMD - 1)) +
-	     self->page;
+	at = rp_unaligned_spot(self->area_len, self->page, &self->area);
+	ASSERT_NE(NULL, at) TH_LOG("mmap: %s", strerror(errno));
 	q = mremap(self->p, self->len, self->len,
 		   MREMAP_MAYMOVE | MREMAP_FIXED, at);
 	ASSERT_EQ(at, q) TH_LOG("mremap: %s", strerror(errno));
