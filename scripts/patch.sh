@@ -27,7 +27,9 @@
 #     grep), resolved by unifdef as if the symbol were undefined.
 #
 # Then the driver's part of the series must not contain "compat" (any
-# case; the kernel's own 32-bit .compat_ioctl = compat_ptr_ioctl
+# case; the kernel's own 32-bit .compat_ioctl = compat_ptr_ioctl and the
+# mm's compat_set_desc_from_vma() and __compat_vma_mmap(), which apply an
+# ->mmap_prepare() description to the VMA of a dma-buf's ->mmap(), are
 # excepted), REMAP_PFN_HAVE_ or LINUX_VERSION_CODE, or make patch fails
 # naming each line. The ioctl code is read from the UAPI header
 # (REMAP_PFN_IOC_MAGIC) and must be free in the tree's ioctl-number.rst.
@@ -217,12 +219,14 @@ commit 1
 
 # The driver's part must be the in-tree driver only: no trace of the
 # out-of-tree compatibility code. The kernel's own 32-bit compat ioctl
-# hook is not such a trace.
+# hook is not such a trace, nor are the mm's helpers for an ->mmap() hook
+# that describes its mapping the ->mmap_prepare() way.
 g ls-tree -r --name-only "$parent" -- "$drv" "$uapi" > "$tmp/part1"
 : > "$tmp/leftovers"
 while IFS= read -r f; do
 	g cat-file blob "$parent:$f" |
-		sed 's/\.compat_ioctl\>//g; s/\<compat_ptr_ioctl\>//g' |
+		sed 's/\.compat_ioctl\>//g; s/\<compat_ptr_ioctl\>//g
+		     s/\<compat_set_desc_from_vma\>//g; s/\<__compat_vma_mmap\>//g' |
 		grep -n -i -E 'compat|REMAP_PFN_HAVE_|LINUX_VERSION_CODE' |
 		sed "s|^|$f:|" >> "$tmp/leftovers" || true
 	case ${f##*/} in compat*) echo "$f: an out-of-tree-only file" >> "$tmp/leftovers" ;; esac

@@ -19,6 +19,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/module.h>
 
 /*
  * MAX_ORDER became MAX_PAGE_ORDER in 6.8, and it counted one order more
@@ -26,6 +27,15 @@
  */
 #ifndef MAX_PAGE_ORDER
 #define MAX_PAGE_ORDER	ilog2(MAX_ORDER_NR_PAGES)
+#endif
+
+/*
+ * MODULE_IMPORT_NS() stringified an identifier before 6.13; the sources
+ * name the namespace as a string, as MODULE_INFO() takes it.
+ */
+#ifndef REMAP_PFN_HAVE_IMPORT_NS_STRING
+#undef MODULE_IMPORT_NS
+#define MODULE_IMPORT_NS(ns)	MODULE_INFO(import_ns, ns)
 #endif
 
 /* kzalloc_obj() and friends came with 7.0 */

@@ -29,17 +29,21 @@ remap_pfn-re-pmd-pfn := vmf_insert_pfn_pmd\(struct vm_fault \*vmf, unsigned long
 ccflags-$(call remap_pfn-grep,include/linux/huge_mm.h,remap_pfn-re-pmd-pfn) += \
 	-DREMAP_PFN_HAVE_PMD_PFN
 
-# f_op->mmap_prepare() with vm_ops->mapped(), the mmap actions and the
-# vma_desc_*() flag helpers (7.0): all of them, or the emulation in compat.c
+# f_op->mmap_prepare() with vm_ops->mapped(), the mmap actions, the
+# vma_desc_*() flag helpers (7.0) and __compat_vma_mmap(), which applies a
+# description to the VMA of a dma-buf's ->mmap(): all of them, or the
+# emulation in compat.c
 remap_pfn-re-prepare := \(\*mmap_prepare\)
 remap_pfn-re-mapped := int \(\*mapped\)\(
 remap_pfn-re-action := mmap_action_map_kernel_pages_full\(
 remap_pfn-re-desc-flags := define vma_desc_set_flags\(
+remap_pfn-re-nested := int __compat_vma_mmap\(
 remap_pfn-have-mmap-actions := $(and \
 	$(call remap_pfn-grep,include/linux/fs.h,remap_pfn-re-prepare), \
 	$(call remap_pfn-grep,include/linux/mm.h,remap_pfn-re-mapped), \
 	$(call remap_pfn-grep,include/linux/mm.h,remap_pfn-re-action), \
-	$(call remap_pfn-grep,include/linux/mm.h,remap_pfn-re-desc-flags))
+	$(call remap_pfn-grep,include/linux/mm.h,remap_pfn-re-desc-flags), \
+	$(call remap_pfn-grep,include/linux/fs.h,remap_pfn-re-nested))
 ccflags-$(remap_pfn-have-mmap-actions) += -DREMAP_PFN_HAVE_MMAP_ACTIONS
 remap_pfn-$(if $(remap_pfn-have-mmap-actions),,y) += compat.o
 
@@ -48,3 +52,9 @@ remap_pfn-$(if $(remap_pfn-have-mmap-actions),,y) += compat.o
 # MODULE_VERSION, shown by modinfo and in /sys/module/remap_pfn/version.
 # An in-tree driver carries none.
 ccflags-$(if $(REMAP_PFN_VERSION),y) += -DREMAP_PFN_VERSION='"$(REMAP_PFN_VERSION)"'
+
+# MODULE_IMPORT_NS() takes the namespace as a string, not an identifier
+# that it stringifies (6.13)
+remap_pfn-re-import-ns := define MODULE_IMPORT_NS\(ns\)[[:space:]]+MODULE_INFO\(import_ns, ns\)
+ccflags-$(call remap_pfn-grep,include/linux/module.h,remap_pfn-re-import-ns) += \
+	-DREMAP_PFN_HAVE_IMPORT_NS_STRING

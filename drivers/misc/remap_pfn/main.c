@@ -262,6 +262,8 @@ static long remap_pfn_ioctl(struct file *file, unsigned int cmd,
 		if (copy_to_user((void __user *)arg, &info, sizeof(info)))
 			return -EFAULT;
 		return 0;
+	case REMAP_PFN_IOC_EXPORT:
+		return remap_pfn_export(rdev, file, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -307,6 +309,8 @@ static int remap_pfn_proc_show(struct seq_file *m, void *v)
 	seq_printf(m, "caller_vm_bytes: %llu\n", vm_bytes);
 	seq_printf(m, "caller_mapped_bytes: %llu\n", dev_bytes);
 	seq_printf(m, "huge_faults: %llu\n", info.huge_faults);
+	seq_printf(m, "exports: %u\n", info.exports);
+	seq_printf(m, "export_bytes: %llu\n", info.export_bytes);
 	return 0;
 }
 
@@ -446,6 +450,7 @@ module_exit(remap_pfn_exit);
 
 MODULE_DESCRIPTION("One kernel buffer shared by all processes that mmap /dev/remap_pfn");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS("DMA_BUF");
 #if defined(REMAP_PFN_COMPAT) && defined(REMAP_PFN_VERSION)
 /* the remap-pfn-dkms package's version, from compat.mk */
 MODULE_VERSION(REMAP_PFN_VERSION);

@@ -24,10 +24,15 @@
  * recognised in ->open() because the original still covers the new range.
  * The mm never merges these VMAs (VM_DONTEXPAND makes them special), so no
  * other size change goes unseen.
+ *
+ * Mappings of an exported dma-buf (dmabuf.c) are data mappings too: built
+ * by the same description from the range's offset in the buffer, with
+ * the same vm_ops but for ->mapped(), and counted with the device's.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/dma-buf.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/overflow.h>
@@ -115,14 +120,13 @@ static void remap_pfn_track(struct remap_pfn_device *rdev,
 }
 
 /*
- * A new mapping of the device, which the mm has just set up in the
- * caller's address space: the VMA's private data marks it as counted.
+ * A new mapping of @rdev, which the mm has just set up in the caller's
+ * address space: the VMA's private data marks it as counted.
  */
-static int remap_pfn_vm_mapped(unsigned long start, unsigned long end,
-			       pgoff_t pgoff, const struct file *file,
+static int remap_pfn_count_new(struct remap_pfn_device *rdev,
+			       unsigned long start, unsigned long end,
 			       void **vm_private_data)
 {
-	struct remap_pfn_device *rdev = remap_pfn_from_file(file);
 	struct remap_pfn_mm *spare = NULL;
 
 	if (!remap_pfn_mm_known(rdev, current->mm)) {
@@ -133,6 +137,31 @@ static int remap_pfn_vm_mapped(unsigned long start, unsigned long end,
 	remap_pfn_track(rdev, current->mm, end - start, spare);
 	*vm_private_data = rdev;
 	return 0;
+}
+
+static int remap_pfn_vm_mapped(unsigned long start, unsigned long end,
+			       pgoff_t pgoff, const struct file *file,
+			       void **vm_private_data)
+{
+	return remap_pfn_count_new(remap_pfn_from_file(file), start, end,
+				   vm_private_data);
+}
+
+/* @file is the dma-buf's own: its private data is the struct dma_buf */
+static struct remap_pfn_dmabuf *
+remap_pfn_dmabuf_from_file(const struct file *file)
+{
+	struct dma_buf *dmabuf = file->private_data;
+
+	return dmabuf->priv;
+}
+
+static int remap_pfn_dmabuf_vm_mapped(unsigned long start, unsigned long end,
+				      pgoff_t pgoff, const struct file *file,
+				      void **vm_private_data)
+{
+	return remap_pfn_count_new(remap_pfn_dmabuf_from_file(file)->rdev,
+				   start, end, vm_private_data);
 }
 
 /*
@@ -292,6 +321,24 @@ static const struct vm_operations_struct remap_pfn_data_vm_ops = {
 	.access = remap_pfn_vm_access,
 };
 
+/*
+ * A dma-buf's mapping: a data mapping, counted from the dma-buf's file.
+ * The dma-buf core aligns no address, so PMD entries come only where the
+ * address the mm chose happens to fit.
+ */
+static const struct vm_operations_struct remap_pfn_dmabuf_vm_ops = {
+#ifndef REMAP_PFN_COMPAT_MMAP
+	.mapped = remap_pfn_dmabuf_vm_mapped,
+#endif
+	.open = remap_pfn_vm_open,
+	.close = remap_pfn_vm_close,
+	.fault = remap_pfn_vm_fault,
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+	.huge_fault = remap_pfn_vm_huge_fault,
+#endif
+	.access = remap_pfn_vm_access,
+};
+
 /* The info page: populated by its mmap action, never zapped (VM_PFNMAP) */
 static const struct vm_operations_struct remap_pfn_info_vm_ops = {
 #ifndef REMAP_PFN_COMPAT_MMAP
@@ -304,6 +351,7 @@ static const struct vm_operations_struct remap_pfn_info_vm_ops = {
 static bool remap_pfn_is_device_vma(struct vm_area_struct *vma)
 {
 	return vma->vm_ops == &remap_pfn_data_vm_ops ||
+	       vma->vm_ops == &remap_pfn_dmabuf_vm_ops ||
 	       vma->vm_ops == &remap_pfn_info_vm_ops;
 }
 
@@ -316,12 +364,13 @@ static bool remap_pfn_is_device_vma(struct vm_area_struct *vma)
  * and scattered memory is left to the fault handler.
  */
 static int remap_pfn_prepare_data(struct remap_pfn_device *rdev,
-				  struct vm_area_desc *desc, unsigned long off)
+				  struct vm_area_desc *desc, unsigned long off,
+				  const struct vm_operations_struct *vm_ops)
 {
 	struct remap_pfn_buf *buf = &rdev->buf;
 	struct page **pages = buf->pages + (off >> PAGE_SHIFT);
 
-	desc->vm_ops = &remap_pfn_data_vm_ops;
+	desc->vm_ops = vm_ops;
 	if (rdev->map == REMAP_PFN_MAP_PAGES) {
 		mmap_action_map_kernel_pages_full(desc, pages);
 		return 0;
@@ -348,27 +397,20 @@ static int remap_pfn_prepare_info(struct remap_pfn_device *rdev,
 	return 0;
 }
 
-/**
- * remap_pfn_mmap_prepare() - describe the mapping of one region
- * @desc: the mapping to be; its offset selects the region
- *
- * Return: 0, -EINVAL for a private mapping or a range that is not inside
- * one region, or -EPERM for an executable mapping or a writable mapping
- * of the info region.
+/*
+ * What every mapping of the device or of a dma-buf must be, and the flags
+ * they all get; sets [@off, @end) to the byte range of the file mapped.
  */
-int remap_pfn_mmap_prepare(struct vm_area_desc *desc)
+static int remap_pfn_prepare_common(struct vm_area_desc *desc, u64 *off,
+				    u64 *end)
 {
-	struct remap_pfn_device *rdev = remap_pfn_from_file(desc->file);
-	u64 len = vma_desc_size(desc);
-	u64 off, end;
-
 	/* VM_SHARED is dropped for read-only fds; VM_MAYSHARE is MAP_SHARED */
 	if (!vma_desc_test(desc, VMA_MAYSHARE_BIT))
 		return -EINVAL;
 	if (vma_desc_test(desc, VMA_EXEC_BIT))
 		return -EPERM;
-	if (check_shl_overflow((u64)desc->pgoff, PAGE_SHIFT, &off) ||
-	    check_add_overflow(off, len, &end))
+	if (check_shl_overflow((u64)desc->pgoff, PAGE_SHIFT, off) ||
+	    check_add_overflow(*off, (u64)vma_desc_size(desc), end))
 		return -EINVAL;
 
 	/* a shared data buffer is never code */
@@ -380,12 +422,86 @@ int remap_pfn_mmap_prepare(struct vm_area_desc *desc)
 	vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT, VMA_DONTDUMP_BIT);
 	/* set by ->mapped(): until then ->close() must not uncount the VMA */
 	desc->private_data = NULL;
+	return 0;
+}
 
+/**
+ * remap_pfn_mmap_prepare() - describe the mapping of one region
+ * @desc: the mapping to be; its offset selects the region
+ *
+ * Return: 0, -EINVAL for a private mapping or a range that is not inside
+ * one region, or -EPERM for an executable mapping or a writable mapping
+ * of the info region.
+ */
+int remap_pfn_mmap_prepare(struct vm_area_desc *desc)
+{
+	struct remap_pfn_device *rdev = remap_pfn_from_file(desc->file);
+	u64 off, end;
+	int ret;
+
+	ret = remap_pfn_prepare_common(desc, &off, &end);
+	if (ret)
+		return ret;
 	if (end <= rdev->buf.size)
-		return remap_pfn_prepare_data(rdev, desc, off);
-	if (off == REMAP_PFN_OFF_INFO && len == PAGE_SIZE)
+		return remap_pfn_prepare_data(rdev, desc, off,
+					      &remap_pfn_data_vm_ops);
+	if (off == REMAP_PFN_OFF_INFO && end - off == PAGE_SIZE)
 		return remap_pfn_prepare_info(rdev, desc);
 	return -EINVAL;
+}
+
+/*
+ * A mapping of an exported range: a data mapping of the same bytes, whose
+ * page offset becomes the buffer's, so that the fault and access handlers
+ * and split detection need not know the difference.
+ */
+static int remap_pfn_dmabuf_mmap_prepare(struct vm_area_desc *desc)
+{
+	struct remap_pfn_dmabuf *rbuf = remap_pfn_dmabuf_from_file(desc->file);
+	u64 off, end;
+	int ret;
+
+	ret = remap_pfn_prepare_common(desc, &off, &end);
+	if (ret)
+		return ret;
+	/* the dma-buf core checked this already; the buffer depends on it */
+	if (end > (u64)rbuf->nr_pages << PAGE_SHIFT)
+		return -EINVAL;
+	desc->pgoff += rbuf->first;
+	return remap_pfn_prepare_data(rbuf->rdev, desc,
+				      off + ((u64)rbuf->first << PAGE_SHIFT),
+				      &remap_pfn_dmabuf_vm_ops);
+}
+
+/**
+ * remap_pfn_dmabuf_mmap_vma() - map an exported range into a new VMA
+ * @vma: the VMA that dma_buf_ops->mmap() was given, of a dma-buf's file,
+ *	with its page offset relative to the range
+ *
+ * The dma-buf core still hands its exporters a VMA rather than a
+ * description, so the description is applied to @vma here, as the mm
+ * does for a stacked ->mmap_prepare(): the same steps as a device mapping,
+ * in the same order.
+ *
+ * Return: 0, or an error of the same meaning as for the device (the
+ * VMA is then freed without ->close()).
+ */
+int remap_pfn_dmabuf_mmap_vma(struct vm_area_struct *vma)
+{
+#ifdef REMAP_PFN_COMPAT_MMAP
+	return remap_pfn_compat_mmap(vma->vm_file, vma,
+				     remap_pfn_dmabuf_mmap_prepare,
+				     remap_pfn_dmabuf_vm_mapped);
+#else
+	struct vm_area_desc desc;
+	int ret;
+
+	compat_set_desc_from_vma(&desc, vma->vm_file, vma);
+	ret = remap_pfn_dmabuf_mmap_prepare(&desc);
+	if (ret)
+		return ret;
+	return __compat_vma_mmap(&desc, vma);
+#endif
 }
 
 #ifdef REMAP_PFN_COMPAT_MMAP

@@ -6,8 +6,10 @@
 #define _REMAP_PFN_H
 
 #include <linux/hashtable.h>
+#include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <uapi/linux/remap_pfn.h>
@@ -82,17 +84,20 @@ extern const unsigned int remap_pfn_nr_allocators;
  * @info_page: the info region; starts with a struct remap_pfn_info whose
  *	counters are rewritten under @lock whenever they change
  * @lock: protects @nr_mappings, @mapped_bytes, @nr_processes, @mms,
- *	@huge_faults and the counters in @info_page. Taken from vm_ops with
- *	the caller's mmap_lock held (->huge_fault(): the mmap_lock or the
- *	VMA's lock, read; never a page table lock), so it nests inside
- *	them, and from the ioctl and procfs readers without them; nothing
- *	is taken and nothing sleeps under it.
+ *	@huge_faults, @nr_exports, @export_bytes and the counters in
+ *	@info_page. Taken from vm_ops with the caller's mmap_lock held
+ *	(->huge_fault(): the mmap_lock or the VMA's lock, read; never a page
+ *	table lock), so it nests inside them, and from the ioctl, procfs
+ *	readers and dma-buf release without them; nothing is taken and
+ *	nothing sleeps under it.
  * @nr_mappings: live VMAs of the device, in every address space
  * @mapped_bytes: their total length
  * @nr_processes: address spaces holding at least one of them (entries
  *	in @mms)
  * @mms: struct remap_pfn_mm entries hashed by mm_struct pointer
  * @huge_faults: faults of data mappings answered with a PMD entry
+ * @nr_exports: live dma-bufs exported from the buffer (dmabuf.c)
+ * @export_bytes: their total size
  */
 struct remap_pfn_device {
 	struct miscdevice misc;
@@ -106,6 +111,35 @@ struct remap_pfn_device {
 	unsigned long nr_processes;
 	DECLARE_HASHTABLE(mms, 6);
 	u64 huge_faults;
+	unsigned long nr_exports;
+	unsigned long export_bytes;
+};
+
+/**
+ * struct remap_pfn_dmabuf - a range of the buffer exported as a dma-buf
+ * @rdev: the device whose buffer it is; outlives the dma-buf, which holds
+ *	a reference to the module
+ * @first: index of the range's first page in the buffer
+ * @nr_pages: length of the range in pages
+ * @vaddr: the kernel mapping made by ->vmap() when the buffer has none of
+ *	its own, else NULL; set and cleared by the dma-buf core's vmap
+ *	calls, which it serialises
+ * @lock: protects @attachments; the innermost lock, taken under the
+ *	dma-buf's reservation lock on some paths and under nothing on
+ *	others
+ * @attachments: struct remap_pfn_dmabuf_attachment of every device
+ *	attached, for the CPU-access syncs
+ *
+ * The dma-buf's priv. The range is fixed, so is everything but @vaddr and
+ * @attachments.
+ */
+struct remap_pfn_dmabuf {
+	struct remap_pfn_device *rdev;
+	pgoff_t first;
+	unsigned long nr_pages;
+	void *vaddr;
+	struct mutex lock;	/* guards @attachments */
+	struct list_head attachments;
 };
 
 int remap_pfn_mmap_prepare(struct vm_area_desc *desc);
@@ -116,6 +150,10 @@ void remap_pfn_mmap_stats(struct remap_pfn_device *rdev,
 			  struct remap_pfn_info *info,
 			  unsigned long *nr_processes);
 int remap_pfn_caller_bytes(u64 *vm_bytes, u64 *dev_bytes);
+int remap_pfn_dmabuf_mmap_vma(struct vm_area_struct *vma);
+
+long remap_pfn_export(struct remap_pfn_device *rdev, struct file *file,
+		      struct remap_pfn_export __user *uarg);
 
 vm_fault_t remap_pfn_fault_pfn(struct vm_fault *vmf, struct remap_pfn_buf *buf);
 int remap_pfn_pmd_scan(struct remap_pfn_buf *buf);

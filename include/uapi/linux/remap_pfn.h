@@ -21,6 +21,18 @@
  * the end returns 0, a write that starts there fails with ENOSPC, a write
  * crossing it is short, and lseek() beyond [0, size] fails with EINVAL.
  * Unknown ioctl() commands fail with ENOTTY.
+ *
+ * REMAP_PFN_IOC_EXPORT turns a page-aligned range of the data region into
+ * a dma-buf file descriptor, to pass to another process or to import into
+ * another driver. It fails with EINVAL for a range that is empty,
+ * unaligned, wraps or does not lie inside the data region, for unknown
+ * flags, O_WRONLY, or a nonzero reserved field; with EACCES for an
+ * O_RDWR export from a device file opened read-only; with EFAULT for a
+ * bad pointer; and with EMFILE or ENOMEM when the fd or the dma-buf
+ * cannot be had. The dma-buf maps the same bytes, in the same map= mode,
+ * as a device mapping of that offset; mapping a read-only one writable
+ * fails with EACCES (from the mm). It keeps the module loaded until it is
+ * released: its last fd closed and its last mapping gone.
  */
 #ifndef _UAPI_LINUX_REMAP_PFN_H
 #define _UAPI_LINUX_REMAP_PFN_H
@@ -72,14 +84,14 @@ enum remap_pfn_map {
  *	info regions alike
  * @mapped_bytes: total length in bytes of those VMAs
  * @map: an enum remap_pfn_map value
- * @reserved0: always zero
+ * @exports: number of live dma-bufs exported by %REMAP_PFN_IOC_EXPORT
  * @huge_faults: page faults of data mappings that the driver answered with
  *	one page-table entry for a whole 2 MiB (PMD-sized) range, since the
  *	module was loaded; a fault that finds the entry another thread
  *	installed meanwhile counts too. Always 0 with %REMAP_PFN_MAP_PAGES,
  *	with the huge=0 module parameter, and on kernels that cannot map
  *	special PFNs at PMD level
- * @reserved: always zero; room for later fields
+ * @export_bytes: total size in bytes of the @exports dma-bufs
  *
  * Returned by %REMAP_PFN_IOC_INFO and also found, kept up to date, at the
  * start of the page mapped at %REMAP_PFN_OFF_INFO.
@@ -92,14 +104,39 @@ struct remap_pfn_info {
 	__u64 mappings;
 	__u64 mapped_bytes;
 	__u32 map;
-	__u32 reserved0;
+	__u32 exports;
 	__u64 huge_faults;
-	__u64 reserved;
+	__u64 export_bytes;
+};
+
+/**
+ * struct remap_pfn_export - a range of the data region to export
+ * @offset: byte offset of the range in the data region, a multiple of the
+ *	page size
+ * @length: length of the range in bytes, a nonzero multiple of the page
+ *	size
+ * @flags: O_RDWR or O_RDONLY, the access mode of the dma-buf's file,
+ *	optionally ORed with O_CLOEXEC for its descriptor
+ * @fd: set to the new dma-buf file descriptor on success
+ * @reserved: must be zero
+ *
+ * Argument of %REMAP_PFN_IOC_EXPORT; the same layout for 32-bit and
+ * 64-bit processes.
+ */
+struct remap_pfn_export {
+	__u64 offset;
+	__u64 length;
+	__u32 flags;
+	__s32 fd;
+	__u64 reserved[2];
 };
 
 #define REMAP_PFN_IOC_MAGIC	0xB9
 
 /* Fill a struct remap_pfn_info; never fails on a valid pointer */
 #define REMAP_PFN_IOC_INFO	_IOR(REMAP_PFN_IOC_MAGIC, 0x00, struct remap_pfn_info)
+
+/* Export a range of the data region as a dma-buf; 0 and @fd set, or -1 */
+#define REMAP_PFN_IOC_EXPORT	_IOWR(REMAP_PFN_IOC_MAGIC, 0x01, struct remap_pfn_export)
 
 #endif /* _UAPI_LINUX_REMAP_PFN_H */

@@ -192,8 +192,8 @@ TEST_F(mmap, info_page_agrees_with_ioctl_params_procfs)
 	EXPECT_EQ(self->page, info.page_size);
 	ASSERT_GT(ARRAY_SIZE(map_names), info.map);
 	EXPECT_STREQ(exp_map, map_names[info.map]);
-	EXPECT_EQ(0, info.reserved0);
-	EXPECT_EQ(0, info.reserved);
+	EXPECT_EQ(0, info.exports);
+	EXPECT_EQ(0, info.export_bytes);
 	/* the info mapping itself is live */
 	EXPECT_EQ(1, info.mappings);
 	EXPECT_EQ(self->page, info.mapped_bytes);
@@ -217,8 +217,8 @@ TEST_F(mmap, info_page_agrees_with_ioctl_params_procfs)
 	EXPECT_EQ(info.mapped_bytes, ip->mapped_bytes);
 	EXPECT_EQ(info.map, ip->map);
 	EXPECT_EQ(info.huge_faults, ip->huge_faults);
-	EXPECT_EQ(0, ip->reserved0);
-	EXPECT_EQ(0, ip->reserved);
+	EXPECT_EQ(0, ip->exports);
+	EXPECT_EQ(0, ip->export_bytes);
 	for (i = sizeof(*ip); i < self->page; i++)
 		if (p[i])
 			break;

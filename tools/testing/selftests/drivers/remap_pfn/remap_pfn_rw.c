@@ -233,8 +233,8 @@ TEST_F(rw, ioctl_info_fields)
 	EXPECT_EQ(0, info.mappings);
 	EXPECT_EQ(0, info.mapped_bytes);
 	EXPECT_GE(REMAP_PFN_MAP_PAGES, info.map);
-	EXPECT_EQ(0, info.reserved0);
-	EXPECT_EQ(0, info.reserved);
+	EXPECT_EQ(0, info.exports);
+	EXPECT_EQ(0, info.export_bytes);
 	ASSERT_EQ(0, rp_read_stats(&st));
 	EXPECT_EQ(st.size, info.size);
 	EXPECT_EQ(st.huge_faults, info.huge_faults);

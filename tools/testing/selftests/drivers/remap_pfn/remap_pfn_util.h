@@ -237,11 +237,14 @@ struct rp_stats {
 	u64 caller_vm_bytes;
 	u64 caller_mapped_bytes;
 	u64 huge_faults;
+	u64 exports;
+	u64 export_bytes;
 };
 
 static const char * const rp_stat_keys[] = {
 	"allocator", "map", "size", "chunks", "mappings", "mapped_bytes",
 	"processes", "caller_vm_bytes", "caller_mapped_bytes", "huge_faults",
+	"exports", "export_bytes",
 };
 
 #define RP_NR_STATS	ARRAY_SIZE(rp_stat_keys)
@@ -257,7 +260,8 @@ static inline int rp_parse_stats(const char *text, struct rp_stats *st)
 	u64 *num[RP_NR_STATS] = {
 		NULL, NULL, &st->size, &st->chunks, &st->mappings,
 		&st->mapped_bytes, &st->processes, &st->caller_vm_bytes,
-		&st->caller_mapped_bytes, &st->huge_faults,
+		&st->caller_mapped_bytes, &st->huge_faults, &st->exports,
+		&st->export_bytes,
 	};
 	const char *p = text;
 	unsigned int i;
