@@ -5,7 +5,7 @@
 #
 #   KVER            the kernel's release (uname -r in the guest)
 #   KMOD            where that kernel's modules.order, modules.builtin,
-#                   modules.builtin.modinfo and brd.ko are: KMOD of
+#                   modules.builtin.modinfo, brd.ko and vgem.ko are: KMOD of
 #                   scripts/kernel.sh env (Debian's lib/modules/KVER, or a
 #                   kernel's build directory)
 #   --add PROGRAM   one more program for /usr/bin (repeatable)
@@ -113,6 +113,23 @@ for f in "$kmod_dir"/kernel/drivers/block/brd.ko*; do
 	mkdir -p "$moddir/kernel/drivers/block"
 	cp "$f" "$moddir/kernel/drivers/block/"
 done
+# vgem, a software DRM driver, is the suite's dma-buf importer; a Debian
+# kernel has it as a module, with what it depends on (a kernel built from
+# scripts/kconfig/vm.config has it built in, and no modules directory)
+copy_kmod() {
+	local f rel dep
+	f=$(find "$kmod_dir/kernel" -regex ".*/$(sed 's/[-_]/[-_]/g' <<< "$1")\.ko\(\.[a-z]*\)?" -print -quit)
+	[ -n "$f" ] || die "no module $1 in $kmod_dir"
+	for dep in $(modinfo -F depends "$f" | tr ',' ' '); do
+		copy_kmod "$dep"
+	done
+	rel=${f#"$kmod_dir"/}
+	mkdir -p "$moddir/$(dirname "$rel")"
+	cp "$f" "$moddir/$rel"
+}
+if [ -d "$kmod_dir/kernel" ] && ! grep -q '/vgem\.ko$' "$kmod_dir/modules.builtin"; then
+	copy_kmod vgem
+fi
 if [ -z "$installed" ]; then
 	for f in modules.order modules.builtin modules.builtin.modinfo; do
 		[ -e "$kmod_dir/$f" ] && cp "$kmod_dir/$f" "$moddir/"

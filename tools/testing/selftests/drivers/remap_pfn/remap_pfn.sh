@@ -14,7 +14,7 @@
 ksft_skip=4
 dir=$(cd "$(dirname "$0")" && pwd)
 programs="remap_pfn_mmap remap_pfn_rw remap_pfn_share remap_pfn_procfs remap_pfn_gup"
-programs="$programs remap_pfn_huge remap_pfn_stress"
+programs="$programs remap_pfn_huge remap_pfn_dmabuf remap_pfn_stress"
 # remap_pfn_stress runs 60 s by default; here a short smoke run per
 # configuration unless the caller asks for more
 export REMAP_PFN_STRESS_SECONDS="${REMAP_PFN_STRESS_SECONDS:-5}"
@@ -82,6 +82,10 @@ if [ -z "${REMAP_PFN_BLOCKDEV:-}" ]; then
 		export REMAP_PFN_BLOCKDEV=/dev/ram0
 	fi
 fi
+
+# vgem, a software DRM driver, imports the dma-bufs in remap_pfn_dmabuf;
+# without it that test skips
+modprobe vgem 2>/dev/null || true
 
 nprog=$(echo "$programs" | wc -w)
 oldifs=$IFS

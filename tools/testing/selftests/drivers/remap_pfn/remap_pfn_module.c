@@ -561,6 +561,39 @@ TEST_F(module, rmmod_refused_while_in_use)
 }
 
 /*
+ * An exported dma-buf pins the module without the device file: its fd,
+ * then a mapping of it alone; once both are gone it unloads.
+ */
+TEST_F(module, rmmod_refused_while_dmabuf_lives)
+{
+	struct remap_pfn_export arg = { 0 };
+	int fd;
+	void *p;
+
+	ASSERT_EQ(0, load(self->m.ko, ""));
+	fd = rp_open();
+	ASSERT_LE(0, fd);
+	arg.length = self->m.page;
+	arg.flags = O_RDWR | O_CLOEXEC;
+	ASSERT_EQ(0, ioctl(fd, REMAP_PFN_IOC_EXPORT, &arg));
+	ASSERT_EQ(0, close(fd));
+	EXPECT_EQ(EWOULDBLOCK, unload());
+	ASSERT_TRUE(loaded());
+
+	p = mmap(NULL, self->m.page, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 arg.fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, close(arg.fd));
+	EXPECT_EQ(EWOULDBLOCK, unload());
+	ASSERT_TRUE(loaded());
+	((char *)p)[0] = 1;
+	ASSERT_EQ(0, munmap(p, self->m.page));
+
+	EXPECT_EQ(0, unload());
+	expect_gone(_metadata);
+}
+
+/*
  * Free pages, as exactly as user space can count them: per-CPU counter
  * deltas folded in, and the pages parked on per-CPU free lists included.
  */
@@ -603,6 +636,7 @@ static long free_pages(void)
 /* One load, use and unload, as a user of the device would do it */
 static int cycle(int ko, const char *params, size_t page)
 {
+	struct remap_pfn_export arg = { 0 };
 	struct remap_pfn_info info;
 	u8 *p;
 	int fd, ret;
@@ -623,6 +657,17 @@ static int cycle(int ko, const char *params, size_t page)
 	if (p == MAP_FAILED)
 		return errno;
 	munmap(p, page);
+	arg.length = info.size;
+	arg.flags = O_RDWR;
+	if (ioctl(fd, REMAP_PFN_IOC_EXPORT, &arg))
+		return errno;
+	p = mmap(NULL, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, arg.fd,
+		 0);
+	if (p == MAP_FAILED)
+		return errno;
+	p[info.size - 1] = 2;
+	munmap(p, info.size);
+	close(arg.fd);
 	close(fd);
 	return unload();
 }

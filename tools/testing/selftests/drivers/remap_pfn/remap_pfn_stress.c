@@ -3,8 +3,9 @@
  * Concurrent stress of /dev/remap_pfn: N processes for a bounded time,
  * each looping over random operations on the device (mmap of valid and
  * invalid ranges of both regions, partial munmap, mprotect, mremap, fork,
- * read/write/pread/pwrite/lseek, the ioctl, procfs reads, close while
- * mapped) and checking every result. Each process owns a slice of the
+ * read/write/pread/pwrite/lseek, the ioctls, procfs reads, close while
+ * mapped, dma-buf export, mapping, sync and close) and checking every
+ * result. Each process owns a slice of the
  * buffer that only it writes and keeps a copy of what the slice must
  * hold, so any data going astray shows. Meanwhile the parent holds a
  * mapping of the whole buffer with its file closed; at the end, with
@@ -33,6 +34,8 @@
 #include <stdio.h>
 #include <time.h>
 #include <sys/syscall.h>
+
+#include <linux/dma-buf.h>
 
 #include "remap_pfn_util.h"
 
@@ -68,6 +71,7 @@ enum rp_op {
 	OP_PROCFS,
 	OP_CLOSE,
 	OP_VERIFY,
+	OP_EXPORT,
 	NR_OPS
 };
 
@@ -95,6 +99,7 @@ static const char *const op_names[] = {
 	[OP_PROCFS] = "procfs",
 	[OP_CLOSE] = "close_while_mapped",
 	[OP_VERIFY] = "verify",
+	[OP_EXPORT] = "dmabuf_export",
 };
 
 /* Shared with the parent: what each worker did and what it left */
@@ -490,10 +495,11 @@ static void check_info(struct rp_worker *w, const struct remap_pfn_info *in,
 		      (unsigned long long)in->chunks);
 	if (in->map != dev_info.map)
 		failf(w, "%s: map %u changed", how, in->map);
-	if (in->reserved0)
-		failf(w, "%s: reserved0 is not zero", how);
-	if (in->reserved)
-		failf(w, "%s: reserved is not zero", how);
+	/* other processes export meanwhile: each export is a whole page */
+	if ((in->exports && in->export_bytes < in->exports * page) ||
+	    (!in->exports && in->export_bytes))
+		failf(w, "%s: %u exports of %llu bytes", how, in->exports,
+		      (unsigned long long)in->export_bytes);
 	/* other processes map and unmap meanwhile: only lower bounds hold */
 	if (in->mappings < w->nr_maps ||
 	    in->mapped_bytes < own_mapped_bytes(w))
@@ -1028,6 +1034,72 @@ static void op_close(struct rp_worker *w)
 	}
 }
 
+/*
+ * Export a random range as a dma-buf, read-only or not, and sometimes map
+ * it (closing the fd first or last), check the slice through it, store
+ * into the slice, sync: everything is gone again when the op returns.
+ */
+static void op_export(struct rp_worker *w)
+{
+	struct remap_pfn_export arg = { 0 };
+	struct dma_buf_sync sync = { 0 };
+	bool rw = chance(w, 60);
+	int fd = any_fd(w), prot;
+	u64 off, o, l;
+	size_t len;
+	u8 *p;
+
+	if (fd < 0)
+		return;
+	random_range(w, &off, &len);
+	arg.offset = off;
+	arg.length = len;
+	arg.flags = (rw ? O_RDWR : O_RDONLY) | O_CLOEXEC;
+	if (ioctl(fd, REMAP_PFN_IOC_EXPORT, &arg))
+		failf(w, "export of [%llu, +%llu): %s",
+		      (unsigned long long)arg.offset,
+		      (unsigned long long)arg.length, strerror(errno));
+	if (chance(w, 30)) {
+		if (close(arg.fd))
+			failf(w, "close of a dma-buf: %s", strerror(errno));
+		return;
+	}
+
+	prot = rw ? PROT_READ | PROT_WRITE : PROT_READ;
+	p = mmap(NULL, arg.length, prot, MAP_SHARED, arg.fd, 0);
+	if (p == MAP_FAILED)
+		failf(w, "mmap of a dma-buf: %s", strerror(errno));
+	if (!rw && mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED,
+			arg.fd, 0) != MAP_FAILED)
+		failf(w, "a read-only dma-buf was mapped writable");
+	/* the mapping lives on without the fd */
+	if (chance(w, 50)) {
+		if (close(arg.fd))
+			failf(w, "close of a mapped dma-buf: %s",
+			      strerror(errno));
+		arg.fd = -1;
+	}
+
+	sync.flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW;
+	if (arg.fd >= 0 && ioctl(arg.fd, DMA_BUF_IOCTL_SYNC, &sync))
+		failf(w, "DMA_BUF_IOCTL_SYNC start: %s", strerror(errno));
+	if (own_overlap(w, arg.offset, arg.length, &o, &l)) {
+		compare(w, p + (o - arg.offset), o, l, "through a dma-buf");
+		if (rw) {
+			fill_random(w, w->shadow + (o - w->own_off), l);
+			memcpy(p + (o - arg.offset),
+			       w->shadow + (o - w->own_off), l);
+		}
+	}
+	sync.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW;
+	if (arg.fd >= 0 && ioctl(arg.fd, DMA_BUF_IOCTL_SYNC, &sync))
+		failf(w, "DMA_BUF_IOCTL_SYNC end: %s", strerror(errno));
+	if (munmap(p, arg.length))
+		failf(w, "munmap of a dma-buf: %s", strerror(errno));
+	if (arg.fd >= 0 && close(arg.fd))
+		failf(w, "close of an unmapped dma-buf: %s", strerror(errno));
+}
+
 static void worker(struct rp_worker *w)
 {
 	static const struct { enum rp_op op; unsigned int weight; } mix[] = {
@@ -1039,7 +1111,7 @@ static void worker(struct rp_worker *w)
 		{ OP_STORE, 8 }, { OP_WRITE, 4 }, { OP_PWRITE, 4 },
 		{ OP_WRITE_END, 2 }, { OP_READ, 4 }, { OP_PREAD, 4 },
 		{ OP_LSEEK, 3 }, { OP_IOCTL, 3 }, { OP_PROCFS, 3 },
-		{ OP_CLOSE, 3 }, { OP_VERIFY, 2 },
+		{ OP_CLOSE, 3 }, { OP_VERIFY, 2 }, { OP_EXPORT, 3 },
 	};
 	unsigned int total = 0, i;
 	int status;
@@ -1130,6 +1202,9 @@ static void worker(struct rp_worker *w)
 			break;
 		case OP_CLOSE:
 			op_close(w);
+			break;
+		case OP_EXPORT:
+			op_export(w);
 			break;
 		default:
 			verify_all(w);
