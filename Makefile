@@ -116,9 +116,9 @@ bench:
 # built like the driver against the same headers.
 bench-build: $(OUT)/remap_pfn_bench
 	$(MAKE) -C $(KDIR) M=$(BASELINE) modules
-$(OUT)/remap_pfn_bench: tools/remap_pfn_bench/remap_pfn_bench.c
+$(OUT)/remap_pfn_bench: tools/remap_pfn_bench/remap_pfn_bench.c include/uapi/linux/remap_pfn.h
 	@mkdir -p $(@D)
-	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+	$(CC) -static -O2 -Wall -Wextra -Werror -I include/uapi -o $@ $<
 
 clean:
 	$(MAKE) $(KBUILD_ARGS) clean

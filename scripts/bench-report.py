@@ -36,6 +36,8 @@ PLOT_LABEL = {
 }
 MAP_METRICS = [('map_touch', 'mmap+touch'), ('map_populate', 'populate'),
                ('munmap', 'munmap')]
+# the driver's own series only: the same buffer mapped through a dma-buf
+DRIVER_MAP_METRICS = [('dmabuf_map_touch', 'dma-buf mmap+touch')]
 DATA_METRICS = [('memcpy_in', 'memcpy in'), ('write', 'write()'),
                 ('memcpy_out', 'memcpy out'), ('read', 'read()'),
                 ('handoff', 'handoff'), ('pipe', 'pipe')]
@@ -164,6 +166,10 @@ def main():
                             if not figs.get(who, m, z, boot['boot']):
                                 problems.append('no %s figure for %s at %s'
                                                 % (m, who, size_name(z)))
+                    for m, _ in DRIVER_MAP_METRICS:
+                        if not figs.get(s, m, z, boot['boot']):
+                            problems.append('no %s figure for %s at %s'
+                                            % (m, s, size_name(z)))
                 for m, _ in DATA_METRICS:
                     # the data path runs with the first configuration only
                     if c == configs[0] and not figs.get(s, m, data_size,
@@ -282,14 +288,17 @@ def main():
     p('Mapping cost per 4 KiB page, %s (lower is better):' % unit)
     p('mmap+touch: mmap(), then write one byte per page; populate: mmap()'
       ' with MAP_POPULATE;')
-    p('munmap: of the mapping mmap+touch filled. The driver in each'
+    p('munmap: of the mapping mmap+touch filled; dma-buf mmap+touch: the'
+      ' same through a dma-buf')
+    p('of the whole buffer (REMAP_PFN_IOC_EXPORT). The driver in each'
       ' configuration, and')
     for a in ANCHORS:
         p('  %-9s%s' % (a, ANCHOR_LABEL[a]))
     rows = [['series', 'operation'] + [size_name(z) for z in sizes]]
     for s in series_order + ANCHORS:
         label = s
-        for i, (m, mlabel) in enumerate(MAP_METRICS):
+        metrics = MAP_METRICS + (DRIVER_MAP_METRICS if is_driver(s) else [])
+        for i, (m, mlabel) in enumerate(metrics):
             rows.append([label if not i else '', mlabel] +
                         [cell(figs.get(s, m, z)) for z in sizes])
     out += grid(rows)

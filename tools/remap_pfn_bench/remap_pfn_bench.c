@@ -12,6 +12,9 @@
  *	  map_touch     mmap(), then write one byte in every page
  *	  map_populate  mmap() with MAP_POPULATE
  *	  munmap        munmap() of the mapping that map_touch filled
+ *	and for /dev/remap_pfn, through a dma-buf of the whole buffer
+ *	(REMAP_PFN_IOC_EXPORT):
+ *	  dmabuf_map_touch  mmap() of the dma-buf fd, then a byte per page
  *
  *   remap_pfn_bench [-n NAME] [-r RUNS] [-t TOTAL] [-b BLOCK] data DEVICE
  *	TOTAL bytes (default 1G) moved in BLOCK-byte blocks (default 1M)
@@ -50,11 +53,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/remap_pfn.h>
 
 #define MAX_RUNS	64
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -204,6 +210,47 @@ static int open_target(const char *target, size_t size, int *is_dev)
 	return fd;
 }
 
+/*
+ * A dma-buf of the device's whole buffer, or -1 for a device that exports
+ * none (the baseline)
+ */
+static int export_all(int fd, size_t size)
+{
+	struct remap_pfn_export arg = {
+		.length = size,
+		.flags = O_RDWR | O_CLOEXEC,
+	};
+
+	if (ioctl(fd, REMAP_PFN_IOC_EXPORT, &arg)) {
+		if (errno == ENOTTY)
+			return -1;
+		die("REMAP_PFN_IOC_EXPORT of %zu bytes", size);
+	}
+	return arg.fd;
+}
+
+/* The same mapping cost through the dma-buf's fd */
+static void bench_dmabuf(int dfd, size_t size)
+{
+	double touch_ns[MAX_RUNS + 1];
+	double pages = (double)size / page_size;
+	int i;
+
+	for (i = 0; i <= runs; i++) {
+		uint64_t t0, t1;
+		char *p;
+
+		t0 = now_ns();
+		p = map(dfd, size, 0);
+		touch(p, size, (char)(i + 1));
+		t1 = now_ns();
+		if (munmap(p, size))
+			die("munmap");
+		touch_ns[i] = (t1 - t0) / pages;
+	}
+	report("map", size, "dmabuf_map_touch", "page", touch_ns);
+}
+
 static void bench_map(const char *target, size_t size)
 {
 	double touch_ns[MAX_RUNS + 1], populate_ns[MAX_RUNS + 1];
@@ -238,12 +285,20 @@ static void bench_map(const char *target, size_t size)
 		if (munmap(p, size))
 			die("munmap");
 	}
-	if (fd >= 0)
-		close(fd);
-
 	report("map", size, "map_touch", "page", touch_ns);
 	report("map", size, "map_populate", "page", populate_ns);
 	report("map", size, "munmap", "page", unmap_ns);
+	if (is_dev) {
+		int dfd = export_all(fd, size);
+
+		if (dfd >= 0) {
+			bench_dmabuf(dfd, size);
+			close(dfd);
+			check_device(fd, size, (char)(runs + 1));
+		}
+	}
+	if (fd >= 0)
+		close(fd);
 }
 
 /* ---- data path ---- */
