@@ -273,7 +273,7 @@ TEST_F(range, mmap_offset_inside_dmabuf)
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, 2 * self->page, PROT_READ, MAP_SHARED,
 				   dfd, self->len - self->page));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(self->len, lseek(dfd, 0, SEEK_END));
+	EXPECT_EQ((off_t)self->len, lseek(dfd, 0, SEEK_END));
 	ASSERT_EQ(0, close(dfd));
 }
 
@@ -319,12 +319,17 @@ TEST_F(dmabuf, sync_start_end)
 
 	dfd = rp_export(self->fd, 0, self->size, O_RDWR);
 	ASSERT_LE(0, dfd);
-	for (i = 0; i < ARRAY_SIZE(good); i++)
-		EXPECT_EQ(0, rp_sync(dfd, good[i])) TH_LOG("flags %#llx",
-							 (unsigned long long)good[i]);
-	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		EXPECT_EQ(-EINVAL, rp_sync(dfd, bad[i]))
-			TH_LOG("flags %#llx", (unsigned long long)bad[i]);
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		unsigned long long flags = good[i];
+
+		EXPECT_EQ(0, rp_sync(dfd, flags)) TH_LOG("flags %#llx", flags);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		unsigned long long flags = bad[i];
+
+		EXPECT_EQ(-EINVAL, rp_sync(dfd, flags))
+			TH_LOG("flags %#llx", flags);
+	}
 	ASSERT_EQ(0, close(dfd));
 }
 
@@ -552,12 +557,12 @@ TEST_F(dmabuf, bad_ranges_einval)
 	struct remap_pfn_info info;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		EXPECT_EQ(-EINVAL, rp_export(self->fd, bad[i].off, bad[i].len,
-					     O_RDWR))
-			TH_LOG("offset %#llx length %#llx",
-			       (unsigned long long)bad[i].off,
-			       (unsigned long long)bad[i].len);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		unsigned long long off = bad[i].off, len = bad[i].len;
+
+		EXPECT_EQ(-EINVAL, rp_export(self->fd, off, len, O_RDWR))
+			TH_LOG("offset %#llx length %#llx", off, len);
+	}
 	ASSERT_EQ(0, rp_get_info(self->fd, &info));
 	EXPECT_EQ(0, info.exports);
 }
@@ -580,10 +585,12 @@ TEST_F(dmabuf, bad_fields_einval)
 		EXPECT_EQ(-1, ioctl(self->fd, REMAP_PFN_IOC_EXPORT, &arg));
 		EXPECT_EQ(EINVAL, errno) TH_LOG("reserved[%u]", i);
 	}
-	for (i = 0; i < ARRAY_SIZE(bad_flags); i++)
-		EXPECT_EQ(-EINVAL, rp_export(self->fd, 0, self->page,
-					     bad_flags[i]))
-			TH_LOG("flags %#x", bad_flags[i]);
+	for (i = 0; i < ARRAY_SIZE(bad_flags); i++) {
+		__u32 flags = bad_flags[i];
+
+		EXPECT_EQ(-EINVAL, rp_export(self->fd, 0, self->page, flags))
+			TH_LOG("flags %#x", flags);
+	}
 	/* the output field is not checked on the way in */
 	memset(&arg, 0, sizeof(arg));
 	arg.length = self->page;
