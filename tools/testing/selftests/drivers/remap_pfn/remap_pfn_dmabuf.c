@@ -277,6 +277,52 @@ TEST_F(range, mmap_offset_inside_dmabuf)
 	ASSERT_EQ(0, close(dfd));
 }
 
+/*
+ * A debugger reaches a dma-buf's mapping as it does the device's:
+ * /proc/self/mem reads the range's bytes and writes land at the range's
+ * offset in the buffer, whether the mapping was filled at mmap() or is
+ * filled by faults (or, with map=pfn, not at all: ->access()).
+ */
+TEST_F(range, proc_mem_reaches_range)
+{
+	static const char msg[] = "poked through a dma-buf";
+	char back[sizeof(msg)];
+	u8 *seen, *p;
+	int dfd, mem;
+
+	if (!self->len)
+		SKIP(return, "a one-page buffer has no first half");
+	seen = malloc(self->len);
+	ASSERT_NE(NULL, seen);
+	dfd = rp_export(self->fd, self->off, self->len, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dfd);
+	ASSERT_EQ(0, rp_pwrite_pattern(self->fd, 66, self->off, self->len));
+	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, mem) TH_LOG("/proc/self/mem: %s", strerror(errno));
+
+	/* before any access of this process's own, then after */
+	ASSERT_EQ((ssize_t)self->len,
+		  pread(mem, seen, self->len, (off_t)(uintptr_t)p))
+		TH_LOG("read: %s", strerror(errno));
+	EXPECT_EQ(-1, rp_check(seen, 66, self->off, self->len));
+	ASSERT_EQ((ssize_t)sizeof(msg),
+		  pwrite(mem, msg, sizeof(msg),
+			 (off_t)(uintptr_t)(p + self->len - sizeof(msg))))
+		TH_LOG("write: %s", strerror(errno));
+	ASSERT_EQ((ssize_t)sizeof(back),
+		  pread(self->fd, back, sizeof(back),
+			self->off + self->len - sizeof(msg)));
+	EXPECT_EQ(0, memcmp(back, msg, sizeof(msg)));
+	EXPECT_EQ(0, memcmp(p + self->len - sizeof(msg), msg, sizeof(msg)));
+
+	close(mem);
+	ASSERT_EQ(0, munmap(p, self->len));
+	ASSERT_EQ(0, close(dfd));
+	free(seen);
+}
+
 FIXTURE(dmabuf)
 {
 	int fd;
