@@ -261,6 +261,49 @@ TEST_F(huge, unaligned_mapping_gets_none)
 }
 
 /*
+ * A dma-buf of the whole buffer, mapped at a 2 MiB-aligned address that
+ * the caller chose (the dma-buf core aligns none of its own): the same
+ * PMD entries as a device mapping, and the same bytes.
+ */
+TEST_F(huge, dmabuf_at_aligned_address)
+{
+	struct remap_pfn_export exp = { 0 };
+	u64 before, after;
+	s64 want;
+	u8 *at;
+
+	if (self->len < RP_PMD)
+		SKIP(return, "the buffer is smaller than 2 MiB");
+	if (self->expect < 0)
+		SKIP(return, RP_UNKNOWN);
+	exp.length = self->len;
+	exp.flags = O_RDWR | O_CLOEXEC;
+	ASSERT_EQ(0, ioctl(self->fd, REMAP_PFN_IOC_EXPORT, &exp))
+		TH_LOG("export: %s", strerror(errno));
+	self->area_len = self->len + 2 * RP_PMD;
+	at = rp_unaligned_spot(self->area_len, self->page, &self->area);
+	ASSERT_NE(NULL, at) TH_LOG("mmap: %s", strerror(errno));
+	at -= self->page;
+	self->p = mmap(at, self->len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_FIXED, exp.fd, 0);
+	ASSERT_EQ(at, self->p) TH_LOG("mmap at %p: %s", at, strerror(errno));
+	ASSERT_EQ(0, close(exp.fd));
+	if (rp_thp_is("madvise"))
+		ASSERT_EQ(0, madvise(self->p, self->len, MADV_HUGEPAGE));
+
+	before = rp_huge_faults(self->fd);
+	rp_fill(self->p, 5, 0, self->len);
+	after = rp_huge_faults(self->fd);
+	want = rp_expected(self->expect, self->pieces);
+	if (want >= 0) {
+		EXPECT_EQ(want, after - before);
+	} else {
+		EXPECT_GE(self->len / RP_PMD, after - before);
+	}
+	EXPECT_EQ(-1, rp_pread_check(self->fd, 5, 0, self->len));
+}
+
+/*
  * In a child: write to @first, then to @then. Return: the signal that
  * killed it, or 0 if both writes went through.
  */
