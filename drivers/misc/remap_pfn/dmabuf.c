@@ -200,19 +200,21 @@ static int remap_pfn_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 	struct remap_pfn_buf *buf = &rbuf->rdev->buf;
 	void *vaddr;
 
-	/* kmalloc and vmalloc: the buffer is mapped whole already */
 	if (buf->vaddr) {
-		iosys_map_set_vaddr(map, buf->vaddr +
-				    ((size_t)rbuf->first << PAGE_SHIFT));
-		return 0;
+		/* kmalloc and vmalloc: the buffer is mapped whole already */
+		vaddr = buf->vaddr + ((size_t)rbuf->first << PAGE_SHIFT);
+	} else {
+		vaddr = vmap(remap_pfn_dmabuf_pages(rbuf), rbuf->nr_pages,
+			     VM_MAP, PAGE_KERNEL);
+		if (!vaddr)
+			return -ENOMEM;
 	}
-	vaddr = vmap(remap_pfn_dmabuf_pages(rbuf), rbuf->nr_pages, VM_MAP,
-		     PAGE_KERNEL);
-	if (!vaddr)
-		return -ENOMEM;
-	mutex_lock(&rbuf->lock);
-	rbuf->vaddr = vaddr;
-	mutex_unlock(&rbuf->lock);
+	/* an alias of the pages (not the linear map) is synced for the CPU */
+	if (is_vmalloc_addr(vaddr)) {
+		mutex_lock(&rbuf->lock);
+		rbuf->vaddr = vaddr;
+		mutex_unlock(&rbuf->lock);
+	}
 	iosys_map_set_vaddr(map, vaddr);
 	return 0;
 }
@@ -222,12 +224,11 @@ static void remap_pfn_dmabuf_vunmap(struct dma_buf *dmabuf,
 {
 	struct remap_pfn_dmabuf *rbuf = dmabuf->priv;
 
-	if (rbuf->rdev->buf.vaddr)
-		return;
 	mutex_lock(&rbuf->lock);
 	rbuf->vaddr = NULL;
 	mutex_unlock(&rbuf->lock);
-	vunmap(map->vaddr);
+	if (!rbuf->rdev->buf.vaddr)
+		vunmap(map->vaddr);
 }
 
 /* Count an export in or out, where the ioctl and the info page show it */

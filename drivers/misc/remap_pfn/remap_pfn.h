@@ -121,9 +121,10 @@ struct remap_pfn_device {
  *	a reference to the module
  * @first: index of the range's first page in the buffer
  * @nr_pages: length of the range in pages
- * @vaddr: the kernel mapping made by ->vmap() when the buffer has none of
- *	its own, else NULL; set and cleared by the dma-buf core's vmap
- *	calls, which it serialises
+ * @vaddr: the address ->vmap() returned when it is a vmalloc-space alias
+ *	of the pages (always, but for a kmalloc buffer), which CPU access
+ *	syncs; else NULL. Set and cleared by the dma-buf core's vmap calls,
+ *	which it serialises
  * @lock: protects @attachments; the innermost lock, taken under the
  *	dma-buf's reservation lock on some paths and under nothing on
  *	others
