@@ -72,16 +72,25 @@ static int remap_pfn_dmabuf_attach(struct dma_buf *dmabuf,
 {
 	struct remap_pfn_dmabuf *rbuf = dmabuf->priv;
 	struct remap_pfn_dmabuf_attachment *a;
+	size_t max_segment;
 	int ret;
 
 	a = kzalloc_obj(*a, GFP_KERNEL);
 	if (!a)
 		return -ENOMEM;
-	/* each device maps a table of its own; the pages are shared */
-	ret = sg_alloc_table_from_pages(&a->sgt, remap_pfn_dmabuf_pages(rbuf),
-					rbuf->nr_pages, 0,
-					remap_pfn_dmabuf_size(rbuf),
-					GFP_KERNEL);
+	/*
+	 * Each device maps a table of its own; the pages are shared. No
+	 * entry may be longer than the device can map in one go (a bounce
+	 * buffer, as in an encrypted guest, takes 256 KiB at most), as
+	 * drm_prime_pages_to_sg() does it.
+	 */
+	max_segment = min_t(size_t, dma_max_mapping_size(attach->dev),
+			    UINT_MAX);
+	ret = sg_alloc_table_from_pages_segment(&a->sgt,
+						remap_pfn_dmabuf_pages(rbuf),
+						rbuf->nr_pages, 0,
+						remap_pfn_dmabuf_size(rbuf),
+						max_segment, GFP_KERNEL);
 	if (ret) {
 		kfree(a);
 		return ret;
