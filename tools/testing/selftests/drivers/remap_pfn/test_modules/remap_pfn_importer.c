@@ -37,19 +37,21 @@
 
 #include "remap_pfn_importer.h"
 
-/* Older kernels, by the probes of the Makefile */
-#ifndef REMAP_PFN_IMPORTER_HAVE_MAP_UNLOCKED
+#ifdef REMAP_PFN_COMPAT
+/* Out of tree, for older kernels: the probes of the Makefile */
+#ifndef REMAP_PFN_HAVE_MAP_UNLOCKED
 #define dma_buf_map_attachment_unlocked		dma_buf_map_attachment
 #define dma_buf_unmap_attachment_unlocked	dma_buf_unmap_attachment
 #endif
-#ifndef REMAP_PFN_IMPORTER_HAVE_VMAP_UNLOCKED
+#ifndef REMAP_PFN_HAVE_VMAP_UNLOCKED
 #define dma_buf_vmap_unlocked			dma_buf_vmap
 #define dma_buf_vunmap_unlocked			dma_buf_vunmap
 #endif
-#ifndef REMAP_PFN_IMPORTER_HAVE_IMPORT_NS_STRING
+#ifndef REMAP_PFN_HAVE_IMPORT_NS_STRING
 #undef MODULE_IMPORT_NS
 #define MODULE_IMPORT_NS(ns)	MODULE_INFO(import_ns, ns)
 #endif
+#endif /* REMAP_PFN_COMPAT */
 
 /* One dma-buf as this importer holds it */
 struct remap_pfn_importer_import {
