@@ -64,7 +64,10 @@ struct remap_pfn_importer_import {
 /* the device the dma-bufs are attached to and DMA-mapped for */
 static struct platform_device *remap_pfn_importer_pdev;
 
-/* protects remap_pfn_importer_held; nothing nests inside */
+/*
+ * protects remap_pfn_importer_held; the dma-buf core takes its own locks
+ * (the reservation lock, its mutex) inside it
+ */
 static DEFINE_MUTEX(remap_pfn_importer_lock);
 static struct remap_pfn_importer_import remap_pfn_importer_held;
 
