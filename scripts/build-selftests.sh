@@ -55,9 +55,11 @@ make -s -C "$src" O="$kb" -j"$(nproc)" headers
 
 # A clean build every time: the sources are copied, so their timestamps say
 # nothing about whether the previous build came from this content.
+# TEST_GEN_MODS_DIR= : the suite's test module is built per kernel, by
+# scripts/build.sh, since these programs serve every kernel and it cannot.
 rm -rf "$kb/kselftest" "$inst"
 make -C "$src/tools/testing/selftests" O="$kb" \
-	TARGETS=drivers/remap_pfn FORCE_TARGETS=1 \
+	TARGETS=drivers/remap_pfn FORCE_TARGETS=1 TEST_GEN_MODS_DIR= \
 	USERLDFLAGS=-static KSFT_INSTALL_PATH="$inst" \
 	-j"$(nproc)" install
 

@@ -10,8 +10,10 @@
 #                    (REMAP_PFN_DRV=DIR: from DIR instead, e.g. a scratch
 #                    copy with a planted bug), so that the kernels' builds
 #                    never share objects, nor mix with the checkout's own
+#   importer/        for 'check': remap_pfn_importer.ko, the kselftests'
+#                    test module, built the same way (scripts/lib.sh)
 #   initramfs.cpio   busybox, the module, the demo and, for 'check', the
-#                    kselftests
+#                    kselftests and their test module
 #
 # 'run' leaves the selftests out: it does not need them, and a newcomer's
 # first command should not wait for them; nor does 'bench'
@@ -47,12 +49,15 @@ fi
 make -C "$REPO" --no-print-directory demo
 
 ksft=$OUT/empty-kselftest
+mods=()
 if [ "$what" = check ]; then
 	ksft=$OUT/kselftest
 	kselftests
+	build_importer "$KDIR" "$dir/importer"
+	mods=(--module "$dir/importer/remap_pfn_importer.ko")
 else
 	rm -rf "$ksft" && mkdir -p "$ksft"
 fi
 
-"$REPO/scripts/mkinitramfs.sh" "$KVER" "$KMOD" "$ko" "$ksft" "$OUT/remap_pfn_demo" \
-	"$dir/initramfs.cpio"
+"$REPO/scripts/mkinitramfs.sh" ${mods[@]+"${mods[@]}"} "$KVER" "$KMOD" "$ko" "$ksft" \
+	"$OUT/remap_pfn_demo" "$dir/initramfs.cpio"

@@ -15,6 +15,8 @@
 #               skipped
 #   module      remap_pfn.ko built against it from the driver's sources
 #               as they are
+#   importer    remap_pfn_importer.ko, the kselftests' in-kernel dma-buf
+#               importer, built against it too
 #   userspace   the kselftests (as the vm tier installs them, with a
 #               4-fold time limit), the demo, tools/remap_pfn_faultload
 #   then DEBUG_BOOTS (default 2, one per core) boots of that kernel at
@@ -97,6 +99,16 @@ fi
 
 grep -E ': warning: ' "$mod.log" | sed 's/^/    (compiler) /' || true
 
+step "remap_pfn_importer.ko, the kselftests' test module, against the debug kernel"
+if build_importer "$KDIR" "$dbg/importer" > "$dbg/importer.log" 2>&1; then
+	pass importer
+else
+	fail importer "the test module build failed (log: $dbg/importer.log)"
+	show "$dbg/importer.log"
+	exit 0
+fi
+grep -E ': warning: ' "$dbg/importer.log" | sed 's/^/    (compiler) /' || true
+
 step "the user space of the guest: kselftests, demo, remap_pfn_faultload"
 ksft=$OUT/kselftest
 # make check has just built the suite (scripts/check.sh); on its own, or
@@ -119,7 +131,8 @@ if ! make -C "$REPO" --no-print-directory demo > "$dbg/userspace.log" 2>&1 ||
 	! "${CC:-gcc}" -static -O2 -Wall -Wextra -Werror -I "$REPO/include/uapi" \
 		-o "$faultload" "$REPO/tools/remap_pfn_faultload/remap_pfn_faultload.c" \
 		>> "$dbg/userspace.log" 2>&1 ||
-	! "$REPO/scripts/mkinitramfs.sh" --add "$faultload" "$KVER" "$KMOD" \
+	! "$REPO/scripts/mkinitramfs.sh" --add "$faultload" \
+		--module "$dbg/importer/remap_pfn_importer.ko" "$KVER" "$KMOD" \
 		"$mod/remap_pfn.ko" "$dbg/kselftest" "$OUT/remap_pfn_demo" \
 		"$dbg/initramfs.cpio" >> "$dbg/userspace.log" 2>&1; then
 	fail userspace "building the guest's programs or initramfs failed (log: $dbg/userspace.log)"

@@ -92,3 +92,12 @@ copy_driver() {
 		--exclude='*.symvers' --exclude=modules.order --exclude='.tmp*' \
 		"$1/" "$2/"
 }
+
+# build_importer KDIR DIR: remap_pfn_importer.ko, the selftests' in-kernel
+# dma-buf importer (tools/testing/selftests/drivers/remap_pfn/test_modules),
+# built like the driver: from a copy of its sources in DIR, against KDIR.
+# The selftests are built once for every kernel, but a module is not.
+build_importer() {
+	copy_driver "$REPO/tools/testing/selftests/drivers/remap_pfn/test_modules" "$2"
+	make -C "$1" M="$2" modules
+}

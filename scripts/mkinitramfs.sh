@@ -9,6 +9,8 @@
 #                   scripts/kernel.sh env (Debian's lib/modules/KVER, or a
 #                   kernel's build directory)
 #   --add PROGRAM   one more program for /usr/bin (repeatable)
+#   --module FILE   one more module, installed beside remap_pfn.ko in
+#                   extra/ (repeatable; the kselftests' test module)
 #   --host PROGRAM  one more host program, with the shared libraries it
 #                   loads, at its own path (repeatable)
 #   --installed DIR the module as installed on this host: DIR is the
@@ -35,10 +37,11 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-extra=() host=() installed=
+extra=() host=() mods=() installed=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--add) extra+=("$2"); shift 2 ;;
+	--module) mods+=("$2"); shift 2 ;;
 	--host) host+=("$2"); shift 2 ;;
 	--installed) installed=$2; shift 2 ;;
 	--) shift; break ;;
@@ -107,6 +110,10 @@ else
 	mkdir -p "$moddir/extra"
 	cp "$ko" "$moddir/extra/remap_pfn.ko"
 fi
+for f in ${mods[@]+"${mods[@]}"}; do
+	[ -z "$installed" ] || die "--module with --installed: no depmod index would list it"
+	cp "$f" "$moddir/extra/"
+done
 # brd gives the suite a block device for its O_DIRECT test (tmpfs has none)
 for f in "$kmod_dir"/kernel/drivers/block/brd.ko*; do
 	[ -e "$f" ] || continue

@@ -24,7 +24,10 @@
 #     (with the blank line before it);
 #   - in the driver's .c and .h files, every #if block on a
 #     REMAP_PFN_COMPAT* symbol (all that the sources name, found with
-#     grep), resolved by unifdef as if the symbol were undefined.
+#     grep), resolved by unifdef as if the symbol were undefined;
+#   - the same for the selftests' test module (test_modules/): its
+#     Makefile from "# Out of tree only" on, its #ifdef REMAP_PFN_COMPAT
+#     block.
 #
 # Then the driver's part of the series must not contain "compat" (any
 # case; the kernel's own 32-bit .compat_ioctl = compat_ptr_ioctl and the
@@ -251,6 +254,23 @@ commit 2
 
 # 3/3: selftests
 copy tools/testing/selftests/drivers/remap_pfn
+# their test module without its out-of-tree part, as for the driver: the
+# Makefile up to "# Out of tree only", the source without its #ifdef
+# REMAP_PFN_COMPAT block
+tm=tools/testing/selftests/drivers/remap_pfn/test_modules
+awk '/^# Out of tree only/ { exit }
+	/^$/ { blank++; next }
+	{ while (blank) { print ""; blank-- } print }' "$REPO/$tm/Makefile" > "$tmp/Makefile"
+stage "$tmp/Makefile" "$tm/Makefile"
+unifdef -x 2 -UREMAP_PFN_COMPAT -o "$tmp/unifdef.raw" "$REPO/$tm/remap_pfn_importer.c" ||
+	die "unifdef failed on $tm/remap_pfn_importer.c"
+cat -s "$tmp/unifdef.raw" > "$tmp/unifdef"
+stage "$tmp/unifdef" "$tm/remap_pfn_importer.c"
+rm -f "$tmp/Makefile" "$tmp/unifdef" "$tmp/unifdef.raw"
+if for f in Makefile remap_pfn_importer.c; do g cat-file blob ":$tm/$f"; done |
+	grep -n -E 'REMAP_PFN_COMPAT|REMAP_PFN_HAVE_|LINUX_VERSION_CODE' >&2; then
+	die "patch 3: the test module carries out-of-tree compatibility code (above)"
+fi
 # after the last drivers/ target
 edit tools/testing/selftests/Makefile '
 	{ l[NR] = $0 }

@@ -87,6 +87,14 @@ fi
 # without it that test skips
 modprobe vgem 2>/dev/null || true
 
+# remap_pfn_importer, the in-kernel importer of test_modules/, which
+# remap_pfn_dmabuf and remap_pfn_module load themselves: modinfo knows it
+# if depmod ran; else they look beside the driver, then skip those tests
+importer=$(modinfo -n remap_pfn_importer 2>/dev/null)
+if [ -n "$importer" ] && [ -e "$importer" ]; then
+	export REMAP_PFN_IMPORTER_KO="$importer"
+fi
+
 nprog=$(echo "$programs" | wc -w)
 oldifs=$IFS
 IFS=';'

@@ -15,6 +15,7 @@
 
 #include "../../kselftest_harness.h"
 #include "remap_pfn_util.h"
+#include "test_modules/remap_pfn_importer.h"
 
 RP_REQUIRE_DEVICE()
 
@@ -724,6 +725,182 @@ TEST_F(dmabuf, bad_pointer_leaves_nothing)
 	ASSERT_EQ(0, rp_get_info(self->fd, &info));
 	EXPECT_EQ(0, info.exports);
 	ASSERT_EQ(0, munmap(arg, self->page));
+}
+
+/*
+ * The in-kernel importer of test_modules/ reaches what user space cannot:
+ * ->map_dma_buf() for a device, ->vmap(), and the CPU syncs with a mapped
+ * attachment. One body per range: the whole buffer, and an inner range
+ * that neither starts nor ends where the buffer does.
+ */
+FIXTURE(importer)
+{
+	int fd;
+	int imp;
+	u64 size;
+	size_t page;
+	u64 off;
+	size_t len;
+};
+
+FIXTURE_VARIANT(importer)
+{
+	bool inner;
+};
+
+FIXTURE_VARIANT_ADD(importer, whole)
+{
+	.inner = false,
+};
+
+FIXTURE_VARIANT_ADD(importer, inner)
+{
+	.inner = true,
+};
+
+FIXTURE_SETUP(importer)
+{
+	char ko[256];
+	int ret;
+
+	self->imp = -1;
+	setup_dev(_metadata, &self->fd, &self->size, &self->page);
+	self->off = 0;
+	self->len = self->size;
+	if (variant->inner) {
+		if (self->size < 3 * self->page)
+			SKIP(return, "a buffer of fewer than three pages");
+		self->off = self->page;
+		self->len = self->size - 2 * self->page;
+	}
+	if (rp_importer_path(ko, sizeof(ko)))
+		SKIP(return, "no test module %s: scripts/build.sh builds it per kernel",
+		     ko);
+	ret = rp_importer_load(ko);
+	ASSERT_EQ(0, ret) TH_LOG("load %s: %s", ko, strerror(ret));
+	self->imp = open(REMAP_PFN_IMPORTER_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->imp) TH_LOG("%s: %s", REMAP_PFN_IMPORTER_DEV,
+				       strerror(errno));
+}
+
+FIXTURE_TEARDOWN(importer)
+{
+	if (self->imp >= 0) {
+		/* whatever a failed test left held */
+		ioctl(self->imp, REMAP_PFN_IMPORTER_IOC_RELEASE);
+		close(self->imp);
+		rp_importer_unload();
+	}
+	if (self->fd >= 0) {
+		rp_pwrite_pattern(self->fd, 0, 0, self->size);
+		close(self->fd);
+	}
+}
+
+/* The importer's check of @dfd, whose range starts at @base. Return: 0 or -errno */
+static int rp_import_check(int imp, int dfd, u64 base, unsigned int expect,
+			   unsigned int fill, struct remap_pfn_importer_check *c)
+{
+	memset(c, 0xa5, sizeof(*c));
+	c->fd = dfd;
+	c->flags = 0;
+	c->base = base;
+	c->expect_seed = expect;
+	c->fill_seed = fill;
+	return ioctl(imp, REMAP_PFN_IMPORTER_IOC_CHECK, c) ? -errno : 0;
+}
+
+/*
+ * The device's view of the DMA-mapped sg_table and the kernel mapping of
+ * ->vmap() both hold the bytes pwrite() put in the range, and exactly the
+ * range; what the importer writes through ->vmap() is what pread(), a
+ * device mapping and the device's view then see, and nothing outside the
+ * range changes.
+ */
+TEST_F(importer, maps_and_vmaps_the_range)
+{
+	struct remap_pfn_importer_check c;
+	struct remap_pfn_info info;
+	int dfd, ret;
+	u8 *dev;
+
+	ASSERT_EQ(0, rp_pwrite_pattern(self->fd, 71, 0, self->size));
+	dfd = rp_export(self->fd, self->off, self->len, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dfd) TH_LOG("export: %s", strerror(-dfd));
+
+	ret = rp_import_check(self->imp, dfd, self->off, 71, 72, &c);
+	ASSERT_EQ(0, ret) TH_LOG("import: %s", strerror(-ret));
+	EXPECT_EQ(self->len, c.size);
+	EXPECT_EQ(self->len, c.dma_bytes) TH_LOG("the sg_table maps another length");
+	EXPECT_EQ(-1, c.dev_bad) TH_LOG("the device reads other bytes at %lld",
+					(long long)c.dev_bad);
+	EXPECT_EQ(-1, c.vmap_bad) TH_LOG("vmap reads other bytes at %lld",
+					 (long long)c.vmap_bad);
+	EXPECT_EQ(-1, c.written_bad)
+		TH_LOG("the device misses the CPU's write at %lld",
+		       (long long)c.written_bad);
+
+	EXPECT_EQ(-1, rp_pread_check(self->fd, 72, self->off, self->len));
+	EXPECT_EQ(-1, rp_pread_check(self->fd, 71, 0, self->off));
+	EXPECT_EQ(-1, rp_pread_check(self->fd, 71, self->off + self->len,
+				     self->size - self->off - self->len));
+	dev = rp_map(self->fd, self->off, self->len, PROT_READ);
+	ASSERT_NE(MAP_FAILED, dev);
+	EXPECT_EQ(-1, rp_check(dev, 72, self->off, self->len));
+	ASSERT_EQ(0, munmap(dev, self->len));
+
+	/* a second import sees the first one's bytes */
+	ret = rp_import_check(self->imp, dfd, self->off, 72, 73, &c);
+	ASSERT_EQ(0, ret);
+	EXPECT_EQ(-1, c.dev_bad);
+	EXPECT_EQ(-1, c.vmap_bad);
+	EXPECT_EQ(-1, rp_pread_check(self->fd, 73, self->off, self->len));
+
+	ASSERT_EQ(0, close(dfd));
+	ASSERT_EQ(0, rp_get_info(self->fd, &info));
+	EXPECT_EQ(0, info.exports) TH_LOG("the importer kept the dma-buf");
+}
+
+/*
+ * A dma-buf the importer holds attached, DMA-mapped and vmapped lives on
+ * after its last fd is closed, still counted; CPU syncs from user space
+ * meanwhile go through the mapped attachment. Releasing it frees it; a
+ * second hold, a release of nothing and an fd that is no dma-buf fail.
+ */
+TEST_F(importer, hold_keeps_dmabuf_attached)
+{
+	struct remap_pfn_info info;
+	int dfd;
+	u8 *p;
+
+	dfd = rp_export(self->fd, self->off, self->len, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dfd);
+	ASSERT_EQ(0, ioctl(self->imp, REMAP_PFN_IMPORTER_IOC_HOLD, dfd))
+		TH_LOG("hold: %s", strerror(errno));
+	EXPECT_EQ(-1, ioctl(self->imp, REMAP_PFN_IMPORTER_IOC_HOLD, dfd));
+	EXPECT_EQ(EBUSY, errno);
+
+	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, rp_sync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW));
+	rp_fill(p, 74, self->off, self->len);
+	EXPECT_EQ(0, rp_sync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW));
+	ASSERT_EQ(0, munmap(p, self->len));
+	EXPECT_EQ(-1, rp_pread_check(self->fd, 74, self->off, self->len));
+
+	ASSERT_EQ(0, close(dfd));
+	ASSERT_EQ(0, rp_get_info(self->fd, &info));
+	EXPECT_EQ(1, info.exports);
+	EXPECT_EQ(self->len, info.export_bytes);
+
+	ASSERT_EQ(0, ioctl(self->imp, REMAP_PFN_IMPORTER_IOC_RELEASE));
+	ASSERT_EQ(0, rp_get_info(self->fd, &info));
+	EXPECT_EQ(0, info.exports);
+	EXPECT_EQ(0, info.export_bytes);
+	EXPECT_EQ(-1, ioctl(self->imp, REMAP_PFN_IMPORTER_IOC_RELEASE));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, ioctl(self->imp, REMAP_PFN_IMPORTER_IOC_HOLD, self->fd));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("the device file imported as a dma-buf");
 }
 
 TEST_HARNESS_MAIN

@@ -17,6 +17,7 @@
 
 #include "../../kselftest_harness.h"
 #include "remap_pfn_util.h"
+#include "test_modules/remap_pfn_importer.h"
 
 /*
  * Free page counts drift by about ten pages over a run whatever the
@@ -591,6 +592,44 @@ TEST_F(module, rmmod_refused_while_dmabuf_lives)
 
 	EXPECT_EQ(0, unload());
 	expect_gone(_metadata);
+}
+
+/*
+ * A dma-buf that a driver (the in-kernel importer of test_modules/) holds
+ * attached and mapped pins the module with no fd and no mapping left in
+ * user space; once the driver lets go it unloads.
+ */
+TEST_F(module, rmmod_refused_while_importer_holds)
+{
+	struct remap_pfn_export arg = { 0 };
+	char ko[256];
+	int fd, imp, ret;
+
+	if (rp_importer_path(ko, sizeof(ko)))
+		SKIP(return, "no test module %s: scripts/build.sh builds it per kernel",
+		     ko);
+	ret = rp_importer_load(ko);
+	ASSERT_EQ(0, ret) TH_LOG("load %s: %s", ko, strerror(ret));
+	imp = open(REMAP_PFN_IMPORTER_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, imp);
+
+	ASSERT_EQ(0, load(self->m.ko, ""));
+	fd = rp_open();
+	ASSERT_LE(0, fd);
+	arg.length = self->m.page;
+	arg.flags = O_RDWR | O_CLOEXEC;
+	ASSERT_EQ(0, ioctl(fd, REMAP_PFN_IOC_EXPORT, &arg));
+	ASSERT_EQ(0, ioctl(imp, REMAP_PFN_IMPORTER_IOC_HOLD, arg.fd));
+	ASSERT_EQ(0, close(arg.fd));
+	ASSERT_EQ(0, close(fd));
+	EXPECT_EQ(EWOULDBLOCK, unload());
+	ASSERT_TRUE(loaded());
+
+	ASSERT_EQ(0, ioctl(imp, REMAP_PFN_IMPORTER_IOC_RELEASE));
+	EXPECT_EQ(0, unload());
+	expect_gone(_metadata);
+	ASSERT_EQ(0, close(imp));
+	EXPECT_EQ(0, rp_importer_unload());
 }
 
 /*

@@ -18,12 +18,15 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include <linux/remap_pfn.h>
@@ -41,6 +44,7 @@ typedef __s64 s64;
 #define RP_PROC		"/proc/driver/remap_pfn"
 #define RP_PARAMS	"/sys/module/remap_pfn/parameters/"
 #define RP_PEER		"remap_pfn_peer"
+#define RP_IMPORTER	"remap_pfn_importer"
 
 /* Room for /proc/self/maps of a test process, with margin */
 #define RP_MAPS_MAX	32768
@@ -552,6 +556,47 @@ static inline int rp_child_reap(struct rp_child *c)
  * this kernel runs a test body even after its FIXTURE_SETUP() skipped, so
  * the check has to come first, before any test starts.
  */
+/*
+ * The file of remap_pfn_importer.ko, the in-kernel dma-buf importer of
+ * test_modules/: $REMAP_PFN_IMPORTER_KO (remap_pfn.sh asks modinfo),
+ * else where scripts/build.sh installs it beside the driver.
+ * Return: 0 if it is there to load, else -1.
+ */
+static inline int rp_importer_path(char *path, size_t size)
+{
+	const char *env = getenv("REMAP_PFN_IMPORTER_KO");
+	struct utsname u;
+
+	if (env && *env) {
+		snprintf(path, size, "%s", env);
+	} else {
+		if (uname(&u))
+			return -1;
+		snprintf(path, size, "/lib/modules/%s/extra/%s.ko", u.release,
+			 RP_IMPORTER);
+	}
+	return access(path, R_OK);
+}
+
+/* Load the importer from @path. Return: 0 (or loaded already), or errno */
+static inline int rp_importer_load(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return errno;
+	if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
+		ret = errno;
+	close(fd);
+	return ret;
+}
+
+static inline int rp_importer_unload(void)
+{
+	return syscall(SYS_delete_module, RP_IMPORTER, O_NONBLOCK) ? errno : 0;
+}
+
 #define RP_REQUIRE_DEVICE()						\
 static void __attribute__((constructor)) rp_require_device(void)	\
 {									\
