@@ -20,10 +20,10 @@
 # configurations count as skipped.
 #
 # CHECK_CONFIGS overrides the configurations (';'-separated module
-# parameters), CHECK_KERNELS the series (blank-separated, e.g. '6.1'),
-# CHECK_VM_TIMEOUT the time limit of one boot in seconds, VM_LANES how many
-# boots run at once (default: one per core), VM_SMP the CPUs of each guest
-# (default 1).
+# parameters, and boot:ARG for an argument of the kernel's command line),
+# CHECK_KERNELS the series (blank-separated, e.g. '6.1'), CHECK_VM_TIMEOUT
+# the time limit of one boot in seconds, VM_LANES how many boots run at
+# once (default: one per core), VM_SMP the CPUs of each guest (default 1).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -84,7 +84,17 @@ fi
 # line "P F S", then one line per failure.
 boot() {
 	local series=$1 i=$2 config=$3 lane=$4 name base start status counts
-	local p f s n klog problems fails=()
+	local p f s n klog problems fails=() params='' word
+	# init_on_alloc=0: Debian's kernel zeroes every allocation by
+	# default, which would hide a driver that forgets __GFP_ZERO from
+	# the tests that check a fresh buffer reads zero.
+	local cmdline=init_on_alloc=0
+	for word in $config; do
+		case $word in
+		boot:*) cmdline+=" ${word#boot:}" ;;
+		*) params+="${params:+ }$word" ;;
+		esac
+	done
 	n=$(check_configs "$series" | tr ';' '\n' | grep -c '')
 	name="[$series $config]"
 	base=$logs/$series-$i
@@ -92,7 +102,7 @@ boot() {
 	. "$OUT/check/$series/kernel.env"
 	cat > "$base.job.sh" <<JOB
 #!/bin/sh
-export REMAP_PFN_CONFIGS='$config'
+export REMAP_PFN_CONFIGS='$params'
 export REMAP_PFN_HUGE_PFNMAP=$(huge_pfnmap "$KDIR")
 cd /kselftest && ./run_kselftest.sh
 JOB
@@ -100,11 +110,8 @@ JOB
 	echo "=== vm $series $i/$n: $name (kernel $KVER, $VM_ACCEL, lane $lane, smp $VM_SMP) ==="
 	start=$SECONDS
 	status=0
-	# init_on_alloc=0: Debian's kernel zeroes every allocation by
-	# default, which would hide a driver that forgets __GFP_ZERO from
-	# the tests that check a fresh buffer reads zero.
 	"$REPO/scripts/vm.sh" --quiet --log "$base.console.log" --report "$base.report" \
-		--append init_on_alloc=0 \
+		--append "$cmdline" \
 		"$KIMAGE" "$OUT/check/$series/initramfs.cpio" "$base.job.sh" || status=$?
 
 	# The job's output as the guest recorded it, free of console noise

@@ -20,6 +20,12 @@ CHECK_DEFAULT_CONFIGS='allocator=kmalloc size=128K;allocator=vmalloc size=128K;a
 # mapping mode at least once, the scattered and the contiguous buffers in
 # both modes.
 CHECK_SHORT_CONFIGS='allocator=kmalloc size=4M;allocator=vmalloc size=20K;allocator=alloc_pages size=64M;allocator=vmalloc size=128K map=pages;allocator=alloc_pages size=64M map=pages'
+# One more boot of the vm tier's oldest and newest series: a word
+# "boot:ARG" of a configuration goes to the kernel's command line instead
+# of the module's. swiotlb=force makes every device's DMA go through
+# bounce buffers, as in an encrypted (SEV, TDX) guest: the dma-buf
+# importers then see the CPU syncs and the length limit of one mapping.
+CHECK_BOUNCE_CONFIG='allocator=kmalloc size=4M boot:swiotlb=force'
 
 # huge_pfnmap KDIR: 1 if that kernel maps special PFNs at PMD level
 # (remap_pfn_huge's REMAP_PFN_HUGE_PFNMAP), else 0; from its .config, so
@@ -36,15 +42,16 @@ msg() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { msg "error: $*"; exit 1; }
 
 # check_configs SERIES: the vm tier's configurations for that kernel series.
-# The oldest and the newest series of scripts/kernels run them all, the
-# ones in between the short list; CHECK_CONFIGS replaces both.
+# The oldest and the newest series of scripts/kernels run them all and the
+# bounce-buffer one, the ones in between the short list; CHECK_CONFIGS
+# replaces all of them.
 check_configs() {
 	local series
 	series=$("$REPO/scripts/kernel.sh" list)
 	if [ -n "${CHECK_CONFIGS:-}" ]; then
 		echo "$CHECK_CONFIGS"
 	elif [ "$1" = "$(head -n 1 <<< "$series")" ] || [ "$1" = "$(tail -n 1 <<< "$series")" ]; then
-		echo "$CHECK_DEFAULT_CONFIGS"
+		echo "$CHECK_DEFAULT_CONFIGS;$CHECK_BOUNCE_CONFIG"
 	else
 		echo "$CHECK_SHORT_CONFIGS"
 	fi
