@@ -78,8 +78,9 @@ if r['problems']:
 if series != want:
     sys.exit('series %s, expected %s' % (sorted(series), sorted(want)))
 # 3 allocators x 2 sizes x (3 configurations + 3 anchors) x 3 metrics,
-# less kmalloc's map=pages, and 6 data figures per allocator
-want_figures = 3 * 2 * 6 * 3 - 2 * 3 + 3 * 6
+# less kmalloc's map=pages; the 8 driver series' dma-buf mmap+touch at
+# both sizes; and 6 data figures per allocator
+want_figures = 3 * 2 * 6 * 3 - 2 * 3 + 8 * 2 + 3 * 6
 if len(r['figures']) != want_figures:
     sys.exit('%d figures, expected %d' % (len(r['figures']), want_figures))
 if r['mode'] != 'icount' or 'GUEST INSTRUCTIONS' not in open(
