@@ -125,9 +125,9 @@ struct remap_pfn_device {
  *	of the pages (always, but for a kmalloc buffer), which CPU access
  *	syncs; else NULL. Set and cleared by the dma-buf core's vmap calls,
  *	which it serialises
- * @lock: protects @attachments; the innermost lock, taken under the
- *	dma-buf's reservation lock on some paths and under nothing on
- *	others
+ * @lock: protects @attachments, the mapped state of each, and @vaddr;
+ *	the innermost lock, taken under the dma-buf's reservation lock on
+ *	some paths and under nothing on others
  * @attachments: struct remap_pfn_dmabuf_attachment of every device
  *	attached, for the CPU-access syncs
  *
@@ -139,7 +139,7 @@ struct remap_pfn_dmabuf {
 	pgoff_t first;
 	unsigned long nr_pages;
 	void *vaddr;
-	struct mutex lock;	/* guards @attachments */
+	struct mutex lock;	/* guards @attachments and @vaddr */
 	struct list_head attachments;
 };
 

@@ -550,12 +550,6 @@ static inline int rp_child_reap(struct rp_child *c)
 	return WEXITSTATUS(status);
 }
 
-#ifdef __KSELFTEST_HARNESS_H
-/*
- * Skip a whole test program when the device is not there. The harness of
- * this kernel runs a test body even after its FIXTURE_SETUP() skipped, so
- * the check has to come first, before any test starts.
- */
 /*
  * The file of remap_pfn_importer.ko, the in-kernel dma-buf importer of
  * test_modules/: $REMAP_PFN_IMPORTER_KO (remap_pfn.sh asks modinfo),
@@ -597,6 +591,12 @@ static inline int rp_importer_unload(void)
 	return syscall(SYS_delete_module, RP_IMPORTER, O_NONBLOCK) ? errno : 0;
 }
 
+#ifdef __KSELFTEST_HARNESS_H
+/*
+ * Skip a whole test program when the device is not there. The harness of
+ * this kernel runs a test body even after its FIXTURE_SETUP() skipped, so
+ * the check has to come first, before any test starts.
+ */
 #define RP_REQUIRE_DEVICE()						\
 static void __attribute__((constructor)) rp_require_device(void)	\
 {									\
